@@ -1,0 +1,33 @@
+"""Errors as JSON: {"error": {"code", "message", "fields"}}; DomainError -> its status."""
+from __future__ import annotations
+
+import logging
+
+from aiohttp import web
+
+from yinling.errors import DomainError, RateLimited
+
+log = logging.getLogger(__name__)
+
+
+def error_response(
+    status: int, code: str, message: str, fields: dict[str, str] | None = None, headers=None
+) -> web.Response:
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return web.json_response(body, status=status, headers=headers)
+
+
+@web.middleware
+async def error_middleware(request: web.Request, handler) -> web.StreamResponse:
+    try:
+        return await handler(request)
+    except DomainError as exc:
+        headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+        return error_response(exc.status, exc.code, exc.message, exc.fields, headers)
+    except web.HTTPException as exc:
+        if exc.status < 400:
+            raise
+        return error_response(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
+    except Exception:
+        log.exception("%s %s failed", request.method, request.path)
+        return error_response(500, "internal", "internal error")

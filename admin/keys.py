@@ -1,0 +1,14 @@
+"""Typed application keys (aiohttp web.AppKey): views reach services without casts."""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from aiohttp import web
+
+from yinling.config import Settings
+from yinling.services import Services
+
+SERVICES = web.AppKey("services", Services)
+SETTINGS = web.AppKey("settings", Settings)
+UpdateSink = Callable[[dict], Awaitable[None]]
+UPDATE_SINK = web.AppKey("update_sink", UpdateSink)  # type: ignore[arg-type]

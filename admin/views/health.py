@@ -1,0 +1,11 @@
+from __future__ import annotations
+
+from aiohttp import web
+
+from admin.keys import SERVICES
+
+
+async def healthz(request: web.Request) -> web.Response:
+    services = request.app[SERVICES]
+    await services.core.db.fetch_value("SELECT 1")
+    return web.json_response({"status": "ok"})

@@ -1,0 +1,71 @@
+"""The bot's moving parts in one object: the PTB Application (polling, or fed by the webhook) and
+the outbox sender. `yinling serve` starts one; the e2e tests start one against the sandbox."""
+from __future__ import annotations
+
+import asyncio
+import logging
+from urllib.parse import urlparse
+
+from telegram import Update
+
+from bot.app import ALLOWED_UPDATES, build_application
+from bot.sender import Sender, SendLimits
+from bot.transport import TelegramTransport
+from yinling.config import Settings
+from yinling.services import Services
+
+log = logging.getLogger(__name__)
+
+
+def webhook_path(settings: Settings) -> str:
+    """The admin server answers the webhook at the path of YINLING_WEBHOOK_URL."""
+    path = urlparse(settings.webhook_url or "").path
+    return path if path and path != "/" else "/telegram/webhook"
+
+
+class BotRuntime:
+    def __init__(self, settings: Settings, services: Services) -> None:
+        self.settings = settings
+        self.services = services
+        self.polling = not settings.webhook_url
+        self.application = build_application(settings, services, polling=self.polling)
+        self.transport = TelegramTransport(self.application.bot, paid_broadcast=settings.paid_broadcast)
+        self.sender = Sender(
+            services,
+            self.transport,
+            SendLimits.from_settings(settings),
+            poll_seconds=settings.outbox_poll_seconds,
+        )
+        self._sender_task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        # The sender first: replies queued before a restart go out even if Telegram is slow to answer.
+        self._sender_task = asyncio.create_task(self.sender.run(), name="outbox-sender")
+        await self.application.initialize()
+        if self.polling:
+            assert self.application.updater is not None
+            await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        else:
+            await self.application.bot.set_webhook(
+                url=self.settings.webhook_url,  # type: ignore[arg-type]
+                secret_token=self.settings.webhook_secret,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        await self.application.start()
+        log.info("bot started (%s)", "polling" if self.polling else "webhook")
+
+    async def feed_update(self, data: dict) -> None:
+        """A webhook delivery: hand the update to the Application like polling would."""
+        await self.application.update_queue.put(Update.de_json(data, self.application.bot))
+
+    async def stop(self) -> None:
+        """Graceful: no new updates, finish those in hand, then let the sender finish its sends."""
+        if self.application.updater is not None and self.application.updater.running:
+            await self.application.updater.stop()
+        if self.application.running:
+            await self.application.stop()
+        await self.sender.stop()
+        if self._sender_task is not None:
+            await asyncio.gather(self._sender_task, return_exceptions=True)
+        await self.application.shutdown()
+        log.info("bot stopped")

@@ -1,0 +1,67 @@
+"""Settings: built once from the environment (prefix YINLING_, optional .env) and passed down.
+
+Every field here is documented in README.md under "Configuration"; keep the two in step.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TELEGRAM_API_URL = "https://api.telegram.org"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="YINLING_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    db: Path = Field(Path("./data/yinling.db"), description="SQLite database file")
+    telegram_token: str | None = Field(None, description="Bot token from @BotFather")
+    telegram_api_url: str = Field(
+        TELEGRAM_API_URL,
+        description="Bot API base URL; '/bot<token>/<method>' is appended as Telegram does",
+    )
+    timezone: str = Field("Asia/Shanghai", description="The office's timezone")
+    admin_host: str = Field("127.0.0.1", description="Staff API listen address")
+    admin_port: int = Field(8080, ge=0, le=65535, description="Staff API listen port")
+    webhook_url: str | None = Field(None, description="Public HTTPS URL for webhook mode")
+    webhook_secret: str | None = Field(None, description="Secret Telegram sends with each webhook call")
+    staff_chat_id: int | None = Field(None, description="Telegram group where staff are notified")
+    send_rate: float = Field(30.0, gt=0, description="Messages per second overall")
+    paid_broadcast: bool = Field(False, description="Use Telegram's paid broadcast limit for bulk sends")
+    paid_send_rate: float = Field(1000.0, gt=0, description="Messages per second in paid broadcast mode")
+    private_chat_rate: float = Field(1.0, gt=0, description="Messages per second to one private chat")
+    private_chat_burst: int = Field(3, ge=1, description="Messages one private chat may get at once")
+    group_per_minute: int = Field(20, ge=1, description="Messages per minute to one group")
+    outbox_poll_seconds: float = Field(1.0, gt=0, description="How often the sender looks for work")
+    office_phone: str | None = Field(None, description="The office's phone, told to retirees")
+    log_level: str = Field("INFO", description="Logging level")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown timezone {value!r}") from exc
+        return value
+
+    @field_validator("telegram_api_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def bot_api_base_url(self) -> str:
+        return f"{self.telegram_api_url}/bot"
+
+    @property
+    def bot_file_base_url(self) -> str:
+        return f"{self.telegram_api_url}/file/bot"

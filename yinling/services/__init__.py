@@ -1,0 +1,36 @@
+"""One module per capability; `build_services` wires them once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from yinling.clock import Clock
+from yinling.config import Settings
+from yinling.outbox import Outbox
+from yinling.services.conversation import ConversationService
+from yinling.services.core import Core
+from yinling.services.delivery import DeliveryService
+from yinling.services.human import HumanService
+from yinling.services.people import PeopleService
+from yinling.store.database import Database
+
+
+@dataclass(frozen=True)
+class Services:
+    core: Core
+    people: PeopleService
+    human: HumanService
+    conversation: ConversationService
+    delivery: DeliveryService
+
+
+def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
+    core = Core(settings=settings, db=db, clock=clock, outbox=Outbox(clock))
+    people = PeopleService(core)
+    human = HumanService(core)
+    return Services(
+        core=core,
+        people=people,
+        human=human,
+        conversation=ConversationService(core, people, human),
+        delivery=DeliveryService(core),
+    )

@@ -1,0 +1,131 @@
+"""The conversation: what an inbound chat event means, given who sent it and where they are.
+
+This is the one way in from any chat face: the Telegram handlers call exactly one `do_*` here.
+Order of precedence for a message from a bound retiree:
+  1. a way back (返回主菜单 and its plain words) always works;
+  2. a main-menu label starts that feature, from any step;
+  3. otherwise the current dialog state decides;
+  4. outside any flow, what they said is kept and passed on (nothing a person writes is lost).
+"""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from yinling import texts
+from yinling.models import ChatEvent, Contact, Inbound, OutgoingMessage, Priority
+from yinling.services.core import Core
+from yinling.services.human import HUMAN, HumanService
+from yinling.services.people import PeopleService
+from yinling.services.turn import Turn, back_keyboard, main_menu, run_turn
+from yinling.store import dialogs as dialog_store
+
+MenuStep = Callable[[Turn], Awaitable[None]]
+StateStep = Callable[[Turn, Inbound], Awaitable[None]]
+
+
+class ConversationService:
+    def __init__(self, core: Core, people: PeopleService, human: HumanService) -> None:
+        self.core = core
+        self.people = people
+        self.human = human
+        self._menu: dict[str, MenuStep] = {"human": human.on_menu}
+        self._states: dict[str, StateStep] = {HUMAN: human.on_message}
+
+    # ---- registration, for feature services ----
+    def on_menu(self, action: str, step: MenuStep) -> None:
+        self._menu[action] = step
+
+    def on_state(self, state: str, step: StateStep) -> None:
+        """`step` handles messages while the dialog is in `state` or any 'state.substep'."""
+        self._states[state] = step
+
+    # ---- the entry points ----
+    async def do_start(self, event: ChatEvent) -> bool:
+        return await run_turn(self.core, event, self._start)
+
+    async def do_menu(self, event: ChatEvent) -> bool:
+        return await run_turn(self.core, event, self._bound_only(lambda t: t.show_menu()))
+
+    async def do_help(self, event: ChatEvent) -> bool:
+        async def step(turn: Turn) -> None:
+            await turn.reply(texts.HELP, self._keyboard_for(turn))
+
+        return await run_turn(self.core, event, self._bound_only(step))
+
+    async def do_cancel(self, event: ChatEvent) -> bool:
+        return await run_turn(self.core, event, self._bound_only(lambda t: t.show_menu(texts.CANCELLED)))
+
+    async def do_contact(self, event: ChatEvent, contact: Contact) -> bool:
+        return await run_turn(self.core, event, lambda t: self.people.on_contact(t, contact))
+
+    async def do_message(self, event: ChatEvent, inbound: Inbound) -> bool:
+        return await run_turn(self.core, event, self._bound_only(lambda t: self._message(t, inbound)))
+
+    async def do_unsupported(self, event: ChatEvent) -> bool:
+        async def step(turn: Turn) -> None:
+            await turn.reply(texts.UNSUPPORTED, self._keyboard_for(turn))
+
+        return await run_turn(self.core, event, self._bound_only(step))
+
+    async def do_press(self, event: ChatEvent, action: str) -> str | None:
+        """An inline button. Returns the short notice to show where it was pressed, if any.
+        No feature has inline buttons yet: an unknown or stale button leads back to the menu."""
+        notice: list[str] = []
+
+        async def step(turn: Turn) -> None:
+            notice.append(texts.BUTTON_EXPIRED)
+            await turn.show_menu(texts.BUTTON_EXPIRED_MENU)
+
+        await run_turn(self.core, event, self._bound_only(step))
+        return notice[0] if notice else None
+
+    async def do_apologize(self, chat_id: int) -> None:
+        """After an unexpected failure (whose turn rolled back): say sorry, offer a person."""
+        async with self.core.db.transaction() as tx:
+            await self.core.outbox.enqueue(
+                tx,
+                OutgoingMessage(
+                    chat_id=chat_id, text=texts.GENERIC_ERROR, priority=Priority.INTERACTIVE, source="chat"
+                ),
+            )
+
+    # ---- routing ----
+    async def _start(self, turn: Turn) -> None:
+        if turn.retiree is None:
+            await self.people.welcome(turn)
+        else:
+            await turn.show_menu(texts.WELCOME_BACK.format(name=turn.retiree.polite_name))
+
+    def _bound_only(self, step: MenuStep) -> MenuStep:
+        async def guarded(turn: Turn) -> None:
+            if turn.retiree is None:
+                await self.people.nudge(turn)
+            else:
+                await step(turn)
+
+        return guarded
+
+    async def _message(self, turn: Turn, inbound: Inbound) -> None:
+        if inbound.kind == "text" and texts.means_back(inbound.text):
+            await turn.show_menu()
+            return
+        action = texts.menu_action(inbound.text) if inbound.kind == "text" else None
+        if action is not None:
+            await self._menu.get(action, self._coming_soon(action))(turn)
+            return
+        state_step = self._states.get(turn.dialog.state.split(".", 1)[0])
+        if state_step is not None:
+            await state_step(turn, inbound)
+        else:
+            await self.human.keep_unprompted(turn, inbound)
+
+    def _coming_soon(self, action: str) -> MenuStep:
+        async def step(turn: Turn) -> None:
+            await turn.show_menu(texts.COMING_SOON.format(feature=texts.FEATURE_NAMES[action]))
+
+        return step
+
+    def _keyboard_for(self, turn: Turn):
+        if turn.retiree is None:
+            return None
+        return main_menu() if turn.dialog.state == dialog_store.IDLE else back_keyboard()

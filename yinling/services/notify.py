@@ -1,0 +1,19 @@
+"""Telling staff: a message to the staff group, when one is configured.
+
+Without a staff group nothing is lost: what staff must act on is also a row (pending registration,
+unreachable flag, 留言) that the staff API lists.
+"""
+from __future__ import annotations
+
+from yinling.models import OutgoingMessage, Priority
+from yinling.services.core import Core
+from yinling.store.database import Transaction
+
+
+async def notify_staff(core: Core, tx: Transaction, text: str) -> None:
+    chat_id = core.settings.staff_chat_id
+    if chat_id is None:
+        return
+    await core.outbox.enqueue(
+        tx, OutgoingMessage(chat_id=chat_id, text=text, priority=Priority.NORMAL, source="staff")
+    )

@@ -1,0 +1,86 @@
+"""A Turn: one inbound chat event handled in one write transaction.
+
+The event's id is recorded in the same transaction as everything it causes (state changes,
+outgoing messages), so a replayed event does nothing and a crash mid-way leaves no half-effect.
+"""
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from yinling import texts
+from yinling.models import Button, ChatEvent, Dialog, Keyboard, OutgoingMessage, Priority, Retiree
+from yinling.services.core import Core
+from yinling.store import dialogs as dialog_store
+from yinling.store import retirees as retiree_store
+from yinling.store import updates as update_store
+from yinling.store.database import Transaction
+
+
+def main_menu() -> Keyboard:
+    labels = [label for _, label in texts.MENU]
+    return Keyboard.choices(*(labels[i : i + 2] for i in range(0, len(labels), 2)))
+
+
+def verify_keyboard() -> Keyboard:
+    return Keyboard(kind="choices", rows=((Button(label=texts.VERIFY_BUTTON, request="contact"),),))
+
+
+def back_keyboard() -> Keyboard:
+    return Keyboard.choices([texts.BACK_BUTTON])
+
+
+@dataclass
+class Turn:
+    core: Core
+    tx: Transaction
+    event: ChatEvent
+    retiree: Retiree | None
+    dialog: Dialog
+    now: datetime
+    replies: list[str] = field(default_factory=list)
+
+    async def reply(self, text: str, keyboard: Keyboard | None = None) -> None:
+        """Answer in this chat, ahead of any bulk sending."""
+        self.replies.append(text)
+        await self.core.outbox.enqueue(
+            self.tx,
+            OutgoingMessage(
+                chat_id=self.event.chat_id,
+                retiree_id=self.retiree.id if self.retiree else None,
+                text=text,
+                keyboard=keyboard,
+                priority=Priority.INTERACTIVE,
+                source="chat",
+            ),
+        )
+
+    async def go(self, state: str, data: dict[str, Any] | None = None) -> None:
+        """Move this chat's dialog to `state` (stored, so a restart resumes here)."""
+        if state == self.dialog.state and (data or {}) == self.dialog.data:
+            return
+        await dialog_store.set_state(self.tx, self.event.chat_id, state, now=self.now, data=data)
+        self.dialog = Dialog(chat_id=self.event.chat_id, state=state, data=data or {})
+
+    async def show_menu(self, text: str = texts.MENU_PROMPT) -> None:
+        await self.go(dialog_store.IDLE)
+        await self.reply(text, main_menu())
+
+
+TurnStep = Callable[[Turn], Awaitable[None]]
+
+
+async def run_turn(core: Core, event: ChatEvent, step: TurnStep) -> bool:
+    """Run `step` for `event` unless the event was handled before. Returns False for a replay."""
+    async with core.db.transaction() as tx:
+        now = core.clock.now()
+        if not await update_store.mark_processed(tx, event.event_id, now=now):
+            return False
+        retiree, dialog = await dialog_store.load_context(tx, chat_id=event.chat_id, user_id=event.user_id)
+        if retiree is not None and not retiree.reachable:  # they wrote to us, so we can write back
+            await retiree_store.mark_reachable(tx, retiree.id, now=now)
+            retiree = retiree.model_copy(update={"reachable": True})
+        await step(Turn(core, tx, event, retiree, dialog, now))
+    return True

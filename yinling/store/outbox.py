@@ -1,0 +1,142 @@
+"""Outbox rows. Claim/confirm protocol (the sender is the only consumer of one database):
+
+    queued --claim--> claimed --confirm--> sent
+                         |------fail-----> failed      (permanent: blocked, chat not found ...)
+                         |-----release---> queued      (retry later: 429, network, 5xx)
+    claimed rows left by a process that died are put back to queued at start (requeue_claimed):
+    delivery is at-least-once, and duplicates are bounded by what was in flight at the crash.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from yinling.clock import to_iso
+from yinling.models import Keyboard, MediaRef, OutgoingMessage, Priority, QueuedMessage
+from yinling.store.database import Database, Transaction
+from yinling.store.rows import Reader
+
+_RETURNING = "id, chat_id, retiree_id, text, keyboard, media, priority, attempts, source"
+
+
+def _queued_from_row(row) -> QueuedMessage:
+    return QueuedMessage(
+        id=row["id"],
+        chat_id=row["chat_id"],
+        retiree_id=row["retiree_id"],
+        text=row["text"],
+        keyboard=Keyboard.model_validate_json(row["keyboard"]) if row["keyboard"] else None,
+        media=MediaRef.model_validate_json(row["media"]) if row["media"] else None,
+        priority=Priority(row["priority"]),
+        attempts=row["attempts"],
+        source=row["source"],
+    )
+
+
+def _insert_params(message: OutgoingMessage, now: datetime, not_before: datetime | None) -> dict:
+    return {
+        "chat": message.chat_id,
+        "retiree": message.retiree_id,
+        "text": message.text,
+        "keyboard": message.keyboard.model_dump_json() if message.keyboard else None,
+        "media": message.media.model_dump_json() if message.media else None,
+        "priority": int(message.priority),
+        "source": message.source,
+        "not_before": to_iso(not_before or now),
+        "now": to_iso(now),
+    }
+
+
+_INSERT = (
+    "INSERT INTO outbox (chat_id, retiree_id, text, keyboard, media, priority, source, not_before,"
+    " created_at) VALUES (:chat, :retiree, :text, :keyboard, :media, :priority, :source,"
+    " :not_before, :now)"
+)
+
+
+async def insert(
+    tx: Transaction, message: OutgoingMessage, *, now: datetime, not_before: datetime | None = None
+) -> int:
+    return await tx.execute(_INSERT, _insert_params(message, now, not_before))
+
+
+async def insert_many(
+    tx: Transaction, messages: Iterable[OutgoingMessage], *, now: datetime, not_before: datetime | None = None
+) -> None:
+    await tx.executemany(_INSERT, (_insert_params(m, now, not_before) for m in messages))
+
+
+async def claim(
+    db: Database, *, now: datetime, limit: int, max_priority: Priority = Priority.BULK
+) -> list[QueuedMessage]:
+    """Claim up to `limit` due messages, most urgent first, in one statement."""
+    if limit <= 0:
+        return []
+    rows = await db.write_returning(
+        "UPDATE outbox SET status = 'claimed', claimed_at = :now WHERE id IN ("
+        " SELECT id FROM outbox WHERE status = 'queued' AND priority <= :maxp"
+        " AND not_before <= :now ORDER BY priority, id LIMIT :n)"
+        f" RETURNING {_RETURNING}",
+        {"now": to_iso(now), "n": limit, "maxp": int(max_priority)},
+    )
+    return sorted((_queued_from_row(r) for r in rows), key=lambda m: (m.priority, m.id))
+
+
+async def confirm_sent(db: Database, sent: list[tuple[int, int | None]], *, now: datetime) -> None:
+    """`sent`: (outbox id, channel message id) pairs, written in one transaction."""
+    stamp = to_iso(now)
+    await db.write_many(
+        "UPDATE outbox SET status = 'sent', sent_at = :now, message_id = :mid, error = NULL"
+        " WHERE id = :id AND status = 'claimed'",
+        ({"id": oid, "mid": mid, "now": stamp} for oid, mid in sent),
+    )
+
+
+async def mark_failed(tx: Transaction, outbox_id: int, *, error: str) -> None:
+    await tx.execute(
+        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = :e WHERE id = :id",
+        {"id": outbox_id, "e": error},
+    )
+
+
+async def release(
+    db: Database, outbox_id: int, *, not_before: datetime, error: str, count_attempt: bool = True
+) -> None:
+    """Back to the queue, to be tried again at `not_before`."""
+    await db.write(
+        "UPDATE outbox SET status = 'queued', not_before = :nb, error = :e,"
+        " attempts = attempts + :inc WHERE id = :id AND status = 'claimed'",
+        {"id": outbox_id, "nb": to_iso(not_before), "e": error, "inc": 1 if count_attempt else 0},
+    )
+
+
+async def release_many(db: Database, ids: list[int]) -> None:
+    """Give claimed-but-unsent messages back untouched (graceful shutdown)."""
+    await db.write_many(
+        "UPDATE outbox SET status = 'queued' WHERE id = :id AND status = 'claimed'",
+        ({"id": i} for i in ids),
+    )
+
+
+async def requeue_claimed(db: Database) -> int:
+    """At start: whatever a dead process had claimed goes back to the queue."""
+    return await db.write("UPDATE outbox SET status = 'queued' WHERE status = 'claimed'")
+
+
+async def next_due(conn: Reader) -> str | None:
+    row = await conn.fetch_one("SELECT min(not_before) AS t FROM outbox WHERE status = 'queued'")
+    return row["t"] if row else None
+
+
+async def status_counts(conn: Reader, source: str | None = None) -> dict[str, int]:
+    where, params = ("WHERE source = :s", {"s": source}) if source else ("", {})
+    rows = await conn.fetch_all(f"SELECT status, count(*) AS n FROM outbox {where} GROUP BY status", params)
+    return {row["status"]: row["n"] for row in rows}
+
+
+async def list_for_chat(conn: Reader, chat_id: int) -> list[dict]:
+    rows = await conn.fetch_all(
+        "SELECT id, text, status, error, priority, message_id FROM outbox WHERE chat_id = :c ORDER BY id",
+        {"c": chat_id},
+    )
+    return [dict(zip(row.keys(), row, strict=True)) for row in rows]

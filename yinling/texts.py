@@ -1,0 +1,123 @@
+"""Every sentence a retiree reads, in one catalogue (Simplified Chinese, plain words, 适老化).
+
+Rules for what goes here: one question per message; say what to tap, by its exact label; never
+rely on an emoji or colour alone for meaning (each button's words carry it); a way back and a way to
+a person in every step.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# ---- the main menu: (action, label); an emoji precedes each label, the words carry the meaning ----
+MENU: tuple[tuple[str, str], ...] = (
+    ("help", "🙋 我要求助"),
+    ("activities", "📅 活动报名"),
+    ("study", "📖 每日学习"),
+    ("ideas", "💡 金点子"),
+    ("mine", "👤 我的"),
+    ("human", "☎️ 找人工"),
+)
+MENU_LABELS = dict(MENU)
+FEATURE_NAMES = {action: label.split(" ", 1)[1] for action, label in MENU}
+
+VERIFY_BUTTON = "📱 验证手机号"
+BACK_BUTTON = "↩️ 返回主菜单"
+HUMAN_BUTTON = MENU_LABELS["human"]
+
+# ---- onboarding ------------------------------------------------------------------------------------
+WELCOME_UNBOUND = (
+    "您好！我是银龄助手，老干部工作的服务小助手。\n"
+    "第一次使用，请先确认身份：点下面的「📱 验证手机号」按钮，再点「分享」或「确定」就行，不用打字。"
+)
+UNBOUND_NUDGE = "请先确认身份：点下面的「📱 验证手机号」按钮就行，不用打字。"
+CONTACT_NOT_OWN = (
+    "这个号码不是您本人的账号发来的。\n请点下面的「📱 验证手机号」按钮，发送您自己的手机号。"
+)
+CONTACT_UNREADABLE = "没能看清这个手机号。请点下面的「📱 验证手机号」按钮再试一次。"
+BOUND_GREETING = "{name}，您好！身份已经确认。\n以后有什么事，点下面的大按钮就行。"
+UNKNOWN_PHONE = (
+    "谢谢您！您的手机号暂时不在我们的名单里。\n"
+    "工作人员会尽快和您联系，核对好以后就能使用了。"
+)
+BOUND_ELSEWHERE = (
+    "谢谢您！这个手机号已经在另一个账号上确认过了。\n"
+    "工作人员会尽快和您联系核对，核对好以后就能在这个账号上使用了。"
+)
+PENDING_WAIT = "工作人员正在核对您的信息，请您耐心等一等。核对好了，我会马上告诉您。"
+PENDING_WAIT_WITH_PHONE = PENDING_WAIT + "\n着急的话，可以打电话：{phone}。"
+
+# ---- the menu and getting around ----------------------------------------------------------------------
+WELCOME_BACK = "{name}，您好！请点下面的按钮，选择要办的事。"
+MENU_PROMPT = "请点下面的按钮，选择要办的事。"
+CANCELLED = "好的，已经取消了。请点下面的按钮，选择要办的事。"
+COMING_SOON = "「{feature}」正在准备中，很快就能用了。\n有事需要帮忙，请点「☎️ 找人工」。"
+HELP = (
+    "使用方法：\n"
+    "1. 点屏幕下方的大按钮就能办事，不用打字。\n"
+    "2. 想回到开头，点「↩️ 返回主菜单」，或者发送 /menu。\n"
+    "3. 不想办了，发送 /cancel。\n"
+    "4. 想找工作人员，点「☎️ 找人工」。"
+)
+UNSUPPORTED = "这个我还看不懂。您可以打字、发语音或照片，或者点下面的按钮。"
+GENERIC_ERROR = "抱歉，刚才出了点问题，请您再试一次。着急的话，请点「☎️ 找人工」。"
+
+# ---- 找人工 and 留言 ---------------------------------------------------------------------------------------
+HUMAN_WITH_LIAISON = "您的联系干部是{liaison}，电话：{phone}。"
+HUMAN_LIAISON_NO_PHONE = "您的联系干部是{liaison}。"
+HUMAN_OFFICE = "工作人员电话：{phone}。"
+HUMAN_NO_PHONE = "工作人员会尽快和您联系。"
+HUMAN_LEAVE_MESSAGE = (
+    "\n您也可以直接在这里说，打字、发语音、发照片都行，我会马上转给工作人员。\n"
+    "说完了，点「↩️ 返回主菜单」。"
+)
+MESSAGE_FORWARDED = "收到了，已经转给工作人员，他们会尽快回复您。还有要说的，可以接着说。"
+MESSAGE_KEPT = "您的话已经记下，转给了工作人员。想办别的事，请点下面的按钮。"
+
+# ---- to staff (the staff group; ids, not phone numbers) ------------------------------------------------
+STAFF_PENDING_REGISTRATION = (
+    "【身份核对】Telegram 用户「{telegram_name}」验证了手机号 {phone}，{why}。"
+    "请在后台「待审核」中处理（编号 {id}）。"
+)
+STAFF_WHY_UNKNOWN = "不在台账中"
+STAFF_WHY_BOUND_ELSEWHERE = "该号码已绑定另一个账号"
+STAFF_UNREACHABLE = "【无法联系】{name}（#{id}）{why}，机器人已发不出消息，请联系干部电话联系。"
+STAFF_WHY_BLOCKED = "屏蔽了机器人"
+STAFF_WHY_DEACTIVATED = "的账号已注销"
+STAFF_HUMAN_REQUEST = "【找人工】{name}（#{id}）点了「找人工」，请{liaison}尽快联系。"
+STAFF_MESSAGE = "【留言】{name}（#{id}）：{body}"
+STAFF_MEDIA = {"voice": "[语音]", "photo": "[照片]", "document": "[文件]"}
+NO_LIAISON = "值班人员"
+
+# ---- Bot commands, shown in Telegram's menu -------------------------------------------------------------
+COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", "开始使用"),
+    ("menu", "回到主菜单"),
+    ("help", "使用帮助"),
+    ("cancel", "取消正在办的事"),
+)
+
+_DECORATION = re.compile(r"[\s\ufe0f\u200d\u20e3]+")
+
+
+def plain(label: str) -> str:
+    """A label without its emoji and spacing, so '我要求助' typed by hand matches '🙋 我要求助'."""
+    text = unicodedata.normalize("NFKC", label)
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in ("So", "Sk", "Cf"))
+    return _DECORATION.sub("", text)
+
+
+_MENU_BY_PLAIN = {plain(label): action for action, label in MENU}
+_BACK_WORDS = {plain(BACK_BUTTON), "返回", "主菜单", "菜单", "回到主菜单"}
+
+
+def menu_action(text: str | None) -> str | None:
+    """The main-menu action a typed or tapped text means, if any."""
+    return _MENU_BY_PLAIN.get(plain(text)) if text else None
+
+
+def means_back(text: str | None) -> bool:
+    return bool(text) and plain(text) in _BACK_WORDS
+
+BUTTON_EXPIRED = "这个按钮已经过期了"
+BUTTON_EXPIRED_MENU = "这个按钮已经过期了。请点下面的按钮，重新选择要办的事。"
