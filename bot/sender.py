@@ -116,7 +116,8 @@ class Sender:
         self.max_in_flight = max_in_flight
         self.window = max(10, int(limits.global_rate * 0.5))
         now = monotonic()
-        self._global = TokenBucket(limits.global_rate * PACING, max(1.0, limits.global_rate * 0.1), now)
+        # No burst overall: at most `global_rate` sends in any one-second window, however measured.
+        self._global = TokenBucket(limits.global_rate * PACING, 1.0, now)
         self._paused_until = 0.0
         self._chats: dict[int, _Chat] = {}
         self._ready: list[tuple[int, int, int]] = []  # (priority, outbox id, chat id)
@@ -127,6 +128,7 @@ class Sender:
         self._wake = asyncio.Event()
         self._stopping = False
         self._grace = 10.0
+        self._confirming = True
         self._stopped = asyncio.Event()
         self.sent_count = 0
         services.core.outbox.on_enqueue(self._on_enqueue)
@@ -141,7 +143,7 @@ class Sender:
             await self._dispatch_loop()
         finally:
             await self._drain()
-            confirmer.cancel()
+            self._confirming = False  # the loop ends after its current flush; never cancelled mid-write
             await asyncio.gather(confirmer, return_exceptions=True)
             await self._flush_confirms()
             await self._release_local()
@@ -333,7 +335,7 @@ class Sender:
 
     # ---- confirmations ----
     async def _confirm_loop(self) -> None:
-        while True:
+        while self._confirming:
             await asyncio.sleep(CONFIRM_EVERY)
             try:
                 await self._flush_confirms()

@@ -28,7 +28,7 @@ def normalize_phone(raw: str | None) -> str | None:
         return None
     if digits.startswith("86") and _MAINLAND_MOBILE.match(digits[2:]):
         return digits[2:]
-    if _MAINLAND_MOBILE.match(digits):
+    if not international and _MAINLAND_MOBILE.match(digits):
         return digits
     return f"+{digits}" if international else digits
 

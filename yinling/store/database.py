@@ -91,16 +91,26 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         async with self._write_lock:
-            await self._writer.execute("BEGIN IMMEDIATE")
             tx = Transaction(self._writer)
             try:
+                # Inside the try: a task cancelled while awaiting BEGIN has still queued it on the
+                # connection's thread, so it must be rolled back before the lock is released.
+                await self._writer.execute("BEGIN IMMEDIATE")
                 yield tx
+                await self._writer.execute("COMMIT")
             except BaseException:
-                await self._writer.execute("ROLLBACK")
+                await self._rollback()
                 raise
-            await self._writer.execute("COMMIT")
         for callback in tx._after_commit:
             callback()
+
+    async def _rollback(self) -> None:
+        # aiosqlite runs calls in order on one thread, so this ROLLBACK lands after whatever the
+        # cancelled transaction queued, even if this await itself is interrupted.
+        try:
+            await asyncio.shield(self._writer.execute("ROLLBACK"))
+        except sqlite3.OperationalError:
+            pass  # no transaction was open (BEGIN itself failed, or COMMIT went through)
 
     async def write(self, sql: str, params: Params = ()) -> int:
         """One statement as its own transaction (a single statement is atomic); returns rowcount."""

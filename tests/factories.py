@@ -1,0 +1,61 @@
+"""Factories with named constants, so tests read as the situation they set up."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from yinling.config import Settings
+from yinling.models import ChatEvent
+from yinling.store import retirees as retiree_store
+from yinling.store import staff as staff_store
+from yinling.store.database import Database
+
+STAFF_CHAT_ID = -1001234567890
+OFFICE_PHONE = "0931-8888888"
+LIAISON_PHONE = "13900001001"
+ROSTER_PHONE = "13800000001"
+OTHER_ROSTER_PHONE = "13800000002"
+UNKNOWN_PHONE = "13700009999"
+TELEGRAM_USER = 555000111
+OTHER_TELEGRAM_USER = 555000222
+
+
+def make_settings(db_path: Path, **overrides) -> Settings:
+    values = dict(
+        db=db_path,
+        telegram_token="123456:TEST-token-for-tests-only",
+        staff_chat_id=STAFF_CHAT_ID,
+        office_phone=OFFICE_PHONE,
+        outbox_poll_seconds=0.2,
+    )
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+async def add_liaison(db: Database, clock, *, username: str = "wangfang", name: str = "王芳",
+                      phone: str | None = LIAISON_PHONE) -> int:
+    async with db.transaction() as tx:
+        return await staff_store.insert(
+            tx, username=username, display_name=name, role="liaison", phone=phone, now=clock.now()
+        )
+
+
+async def add_retiree(db: Database, clock, *, name: str = "张建国", phone: str | None = ROSTER_PHONE,
+                      liaison_id: int | None = None) -> int:
+    async with db.transaction() as tx:
+        return await retiree_store.insert(
+            tx, name=name, phone=phone, birth_date=date(1942, 3, 12), liaison_id=liaison_id, now=clock.now()
+        )
+
+
+class Events:
+    """Chat events from one Telegram user, with increasing event ids like Telegram's update_id."""
+
+    def __init__(self, user_id: int = TELEGRAM_USER, name: str = "Zhang", start: int = 1000) -> None:
+        self.user_id = user_id
+        self.name = name
+        self.next_id = start
+
+    def next(self) -> ChatEvent:
+        self.next_id += 1
+        return ChatEvent(event_id=self.next_id, user_id=self.user_id, chat_id=self.user_id, display_name=self.name)

@@ -1,0 +1,46 @@
+import asyncio
+
+import pytest
+
+
+async def test_connection_uses_wal_busy_timeout_and_foreign_keys(db):
+    assert (await db.fetch_value("PRAGMA journal_mode")).lower() == "wal"
+    assert await db.fetch_value("PRAGMA busy_timeout") >= 5000
+    assert await db.fetch_value("PRAGMA foreign_keys") == 1
+
+
+async def test_a_failed_transaction_writes_nothing(db):
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            await tx.execute("INSERT INTO processed_updates (update_id, received_at) VALUES (1, 'x')")
+            raise RuntimeError("boom")
+    assert await db.fetch_value("SELECT count(*) FROM processed_updates") == 0
+
+
+async def test_concurrent_transactions_do_not_interleave(db):
+    """Two coroutines on the one writer connection: each transaction sees only its own rows."""
+    seen = {}
+
+    async def writer(base: int) -> None:
+        async with db.transaction() as tx:
+            for i in range(5):
+                await tx.execute("INSERT INTO processed_updates (update_id, received_at) VALUES (?, 'x')", (base + i,))
+                await asyncio.sleep(0)
+            seen[base] = await tx.fetch_all("SELECT update_id FROM processed_updates ORDER BY update_id")
+            if base == 100:
+                raise RuntimeError("roll back only this one")
+
+    results = await asyncio.gather(writer(100), writer(200), return_exceptions=True)
+    assert isinstance(results[0], RuntimeError)
+    assert [r[0] for r in await db.fetch_all("SELECT update_id FROM processed_updates ORDER BY update_id")] == list(range(200, 205))
+
+
+async def test_after_commit_runs_only_when_committed(db):
+    calls = []
+    async with db.transaction() as tx:
+        tx.after_commit(lambda: calls.append("committed"))
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            tx.after_commit(lambda: calls.append("rolled back"))
+            raise RuntimeError
+    assert calls == ["committed"]
