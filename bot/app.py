@@ -81,7 +81,6 @@ def build_application(settings: Settings, services: Services, *, polling: bool =
         .base_file_url(settings.bot_file_base_url)
         .context_types(ContextTypes(context=YinlingContext, bot_data=BotData))
         .concurrent_updates(ChatOrderedProcessor())
-        .post_init(_post_init)
     )
     if not polling:
         builder = builder.updater(None)
@@ -113,5 +112,6 @@ def add_handlers(application: Application) -> None:
     application.add_error_handler(on_error)
 
 
-async def _post_init(application: Application) -> None:
+async def register_commands(application: Application) -> None:
+    """The commands Telegram shows in its menu, described in Chinese."""
     await application.bot.set_my_commands([BotCommand(name, about) for name, about in texts.COMMANDS])

@@ -8,7 +8,7 @@ from urllib.parse import urlparse
 
 from telegram import Update
 
-from bot.app import ALLOWED_UPDATES, build_application
+from bot.app import ALLOWED_UPDATES, build_application, register_commands
 from bot.sender import Sender, SendLimits
 from bot.transport import TelegramTransport
 from yinling.config import Settings
@@ -42,6 +42,7 @@ class BotRuntime:
         # The sender first: replies queued before a restart go out even if Telegram is slow to answer.
         self._sender_task = asyncio.create_task(self.sender.run(), name="outbox-sender")
         await self.application.initialize()
+        await register_commands(self.application)
         if self.polling:
             assert self.application.updater is not None
             await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)

@@ -9,7 +9,8 @@ Rules (see issue 2):
   the local window is full of bulk ones;
 - one message in flight per chat, so a chat's messages arrive in the order they were queued;
 - 429: the whole sender pauses for retry_after and the message is tried again (no attempt counted);
-  network errors and 5xx: the row goes back to the queue with exponential backoff;
+  network errors and 5xx: tried again after an exponential backoff (the attempt is recorded);
+  a message waiting for a retry holds back the rest of its chat, so order is never broken;
   403 blocked/deactivated: failed, the retiree is marked unreachable, staff told (DeliveryService);
   other 400/403: failed with the reason;
 - crash safety: rows are claimed in the database before sending and confirmed after; claims left
@@ -29,7 +30,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.transport import Failed, Outcome, RetryLater, Sent, Transport, Unreachable
-from yinling.clock import after
 from yinling.models import Priority, QueuedMessage
 from yinling.services import Services
 from yinling.store import outbox as outbox_store
@@ -89,6 +89,7 @@ class _Chat:
     queue: list[tuple[int, int, QueuedMessage]] = field(default_factory=list)
     in_flight: bool = False
     listed: bool = False  # has an entry in the ready heap or a timer pending
+    held_until: float = 0.0  # a retry is waiting: nothing else goes to this chat before it
 
 
 def backoff(attempts: int) -> float:
@@ -215,7 +216,8 @@ class Sender:
             now = self.monotonic()
             if chat_id < 0:  # groups and channels
                 rate = self.limits.group_per_minute / 60.0
-                bucket = TokenBucket(rate * PACING, min(3, self.limits.group_per_minute), now)
+                # Telegram counts a group's messages in any 60 s window: no burst on top of the rate.
+                bucket = TokenBucket(rate * PACING, 1.0, now)
             else:
                 bucket = TokenBucket(self.limits.private_rate * PACING, self.limits.private_burst, now)
             chat = self._chats[chat_id] = _Chat(chat_id, bucket)
@@ -232,7 +234,8 @@ class Sender:
         if chat.in_flight or chat.listed or not chat.queue:
             return
         chat.listed = True
-        wait = chat.bucket.wait_time(self.monotonic())
+        now = self.monotonic()
+        wait = max(chat.bucket.wait_time(now), chat.held_until - now)
         if wait <= 0:
             priority, outbox_id, _ = chat.queue[0]
             heapq.heappush(self._ready, (priority, outbox_id, chat.id))
@@ -301,18 +304,21 @@ class Sender:
             if len(self._to_confirm) >= CONFIRM_BATCH:
                 await self._flush_confirms()
             return False
-        if isinstance(outcome, RetryLater) and outcome.rate_limited:
-            log.warning("flood control: pausing sends for %.0f s", outcome.after)
-            self._paused_until = max(self._paused_until, self.monotonic() + outcome.after)
+        if isinstance(outcome, RetryLater):
+            # The message stays first in its chat's queue (order within a chat is kept) and the
+            # row stays claimed: a crash meanwhile requeues it at start.
+            if outcome.rate_limited:
+                log.warning("flood control: pausing sends for %.0f s", outcome.after)
+                self._paused_until = max(self._paused_until, self.monotonic() + outcome.after)
+                wait = outcome.after
+            else:
+                wait = max(outcome.after, backoff(message.attempts))
+                log.warning("outbox message %s: %s; retrying in %.0f s", message.id, outcome.error, wait)
+                await outbox_store.record_attempt(self.db, message.id, error=outcome.error)
+                message = message.model_copy(update={"attempts": message.attempts + 1})
+            chat.held_until = self.monotonic() + wait
             heapq.heappush(chat.queue, (int(message.priority), message.id, message))
             return True
-        if isinstance(outcome, RetryLater):
-            wait = max(outcome.after, backoff(message.attempts))
-            log.warning("outbox message %s: %s; retrying in %.0f s", message.id, outcome.error, wait)
-            await outbox_store.release(
-                self.db, message.id, not_before=after(self.clock.now(), wait), error=outcome.error
-            )
-            return False
         if isinstance(outcome, Unreachable):
             await self.services.delivery.do_record_unreachable(
                 message.id, message.retiree_id, outcome.reason, outcome.error

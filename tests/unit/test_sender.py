@@ -97,21 +97,18 @@ async def test_429_pauses_then_sends_without_counting_an_attempt(services, db):
     assert (row["status"], row["attempts"]) == ("sent", 0)
 
 
-async def test_network_errors_go_back_to_the_queue_with_backoff(services, db, clock):
+async def test_network_errors_are_retried_with_backoff_keeping_the_chat_in_order(services, db):
     transport = FakeTransport()
     transport.then(5, RetryLater(after=0.0, error="network: Bad Gateway"))
-    await enqueue(services, msg(5, "hello"))
+    await enqueue(services, msg(5, "first"), msg(5, "second"))
     async with Running(Sender(services, transport, FAST, poll_seconds=0.05)):
-        for _ in range(100):
-            if len(transport.attempts) == 1 and (await statuses(db)).get("queued"):
-                break
-            await asyncio.sleep(0.02)
-        row = await db.fetch_one("SELECT status, attempts, error, not_before FROM outbox")
-        assert (row["status"], row["attempts"], row["error"]) == ("queued", 1, "network: Bad Gateway")
-        assert row["not_before"] > (await db.fetch_value("SELECT created_at FROM outbox"))
-        clock.advance(__import__("datetime").timedelta(seconds=5))  # the backoff has passed
-        await transport.wait_delivered(1)
-    assert (await statuses(db)) == {"sent": 1}
+        await asyncio.sleep(0.3)
+        row = await db.fetch_one("SELECT status, attempts, error FROM outbox WHERE text = 'first'")
+        assert (row["status"], row["attempts"], row["error"]) == ("claimed", 1, "network: Bad Gateway")
+        assert transport.texts() == []  # "second" waits behind the retry
+        await transport.wait_delivered(2, timeout=3)  # backoff(0) = 1 s
+    assert transport.texts(5) == ["first", "second"]
+    assert (await statuses(db)) == {"sent": 2}
 
 
 async def test_blocked_user_becomes_unreachable_staff_are_told_and_nothing_is_retried(services, db, clock):

@@ -2,7 +2,8 @@
 
     queued --claim--> claimed --confirm--> sent
                          |------fail-----> failed      (permanent: blocked, chat not found ...)
-                         |-----release---> queued      (retry later: 429, network, 5xx)
+                         |  (429, network, 5xx: stays claimed, retried by the same sender)
+                         |-----release---> queued      (graceful stop: not yet sent)
     claimed rows left by a process that died are put back to queued at start (requeue_claimed):
     delivery is at-least-once, and duplicates are bounded by what was in flight at the crash.
 """
@@ -99,14 +100,11 @@ async def mark_failed(tx: Transaction, outbox_id: int, *, error: str) -> None:
     )
 
 
-async def release(
-    db: Database, outbox_id: int, *, not_before: datetime, error: str, count_attempt: bool = True
-) -> None:
-    """Back to the queue, to be tried again at `not_before`."""
+async def record_attempt(db: Database, outbox_id: int, *, error: str) -> None:
+    """A failed try of a claimed message that will be tried again (it stays claimed)."""
     await db.write(
-        "UPDATE outbox SET status = 'queued', not_before = :nb, error = :e,"
-        " attempts = attempts + :inc WHERE id = :id AND status = 'claimed'",
-        {"id": outbox_id, "nb": to_iso(not_before), "e": error, "inc": 1 if count_attempt else 0},
+        "UPDATE outbox SET attempts = attempts + 1, error = :e WHERE id = :id AND status = 'claimed'",
+        {"id": outbox_id, "e": error},
     )
 
 

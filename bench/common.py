@@ -1,0 +1,109 @@
+"""Shared pieces of the benchmarks: a sandbox in its own process, bulk people, figures."""
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator
+
+import aiohttp
+
+BOT_TOKEN = "700000002:bench-token-for-the-local-sandbox"
+ECHO_TOKEN = "700000003:bench-echo-token-for-the-sandbox"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@asynccontextmanager
+async def sandbox_process(**flood: float) -> AsyncIterator[str]:
+    """The sandbox in its own process, so it has its own core (this machine has two)."""
+    port = free_port()
+    args = [sys.executable, "-m", "sandbox", "--port", str(port), "--bot", BOT_TOKEN, "--bot", ECHO_TOKEN]
+    for name, value in flood.items():
+        args += ["--" + name.replace("_", "-"), str(value)]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(200):
+                try:
+                    async with http.get(f"{url}/sandbox/stats") as resp:
+                        if resp.status == 200:
+                            break
+                except aiohttp.ClientError:
+                    pass
+                await asyncio.sleep(0.05)
+            else:
+                raise RuntimeError("sandbox did not start")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+async def bulk(calls, concurrency: int = 64) -> list:
+    """Run coroutine factories with bounded concurrency."""
+    semaphore = asyncio.Semaphore(concurrency)
+
+    async def one(factory):
+        async with semaphore:
+            return await factory()
+
+    return await asyncio.gather(*(one(f) for f in calls))
+
+
+async def post(http: aiohttp.ClientSession, url: str, body: dict) -> dict:
+    async with http.post(url, json=body) as resp:
+        data = await resp.json()
+        if resp.status >= 400:
+            raise RuntimeError(f"{url}: {resp.status} {data}")
+        return data
+
+
+async def create_people(url: str, count: int, bot_id: int, *, first_message: str | None = "/start") -> list[int]:
+    """`count` sandbox users; each writes once to the bot so their private chat exists."""
+    connector = aiohttp.TCPConnector(limit=64)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        users = await bulk(
+            [lambda i=i: post(http, f"{url}/sandbox/users", {"first_name": f"用户{i}", "phone_number": f"139{i:08d}"})
+             for i in range(count)]
+        )
+        ids = [u["id"] if "id" in u else u["user"]["id"] for u in users]
+        if first_message is not None:
+            await bulk([lambda uid=uid: post(http, f"{url}/sandbox/bots/{bot_id}/send", {"from_id": uid, "text": first_message}) for uid in ids])
+    return ids
+
+
+async def sandbox_stats(http: aiohttp.ClientSession, url: str) -> dict:
+    async with http.get(f"{url}/sandbox/stats") as resp:
+        return await resp.json()
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+class Stopwatch:
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.start

@@ -1,0 +1,38 @@
+"""A load generator in its own process: people pressing menu buttons through the sandbox.
+
+    python -m bench.load URL BOT_ID IDS_FILE ROUNDS TEXT
+Sends ROUNDS messages from every user, round-robin (so one person presses about once per round),
+as fast as the sandbox accepts them, and prints the seconds it took."""
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+
+import aiohttp
+
+
+async def main(url: str, bot_id: int, ids: list[int], rounds: int, text: str) -> None:
+    connector = aiohttp.TCPConnector(limit=32)
+    async with aiohttp.ClientSession(connector=connector) as http:
+        queue: asyncio.Queue = asyncio.Queue()
+        for _ in range(rounds):
+            for uid in ids:
+                queue.put_nowait(uid)
+
+        async def worker() -> None:
+            while not queue.empty():
+                uid = queue.get_nowait()
+                async with http.post(f"{url}/sandbox/bots/{bot_id}/send", json={"from_id": uid, "text": text}) as resp:
+                    await resp.read()
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(32)))
+        print(f"{time.perf_counter() - started:.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    url, bot_id, ids_file, rounds, text = sys.argv[1:6]
+    with open(ids_file) as f:
+        user_ids = [int(line) for line in f if line.strip()]
+    asyncio.run(main(url, int(bot_id), user_ids, int(rounds), text))

@@ -1,0 +1,506 @@
+"""In-memory model of the sandbox: bots, users, chats, messages, updates, files.
+
+Everything runs on one asyncio loop, so the state is mutated without locks;
+``Notifier`` wakes the long polls (getUpdates, webhook delivery, the control
+API's ``wait``) when something changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import random
+import re
+import secrets
+import time
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ControlError
+from .markup import Markup
+
+JSON = dict[str, Any]
+
+# Update types a bot receives when it never chose (Telegram's default leaves
+# these three out).
+_NOT_DEFAULT_UPDATES = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+
+TOKEN_RE = re.compile(r"^(\d{1,20}):([A-Za-z0-9_-]{1,100})$")
+FIRST_USER_ID = 100000001
+
+
+def now_ts() -> int:
+    return int(time.time())
+
+
+class Notifier:
+    """Wakes every current waiter on ``notify()`` (a broadcast event)."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()
+
+    def notify(self) -> None:
+        self._event.set()
+        self._event = asyncio.Event()
+
+    async def wait(self, timeout: float) -> bool:
+        event = self._event
+        if timeout <= 0:
+            return False
+        try:
+            await asyncio.wait_for(event.wait(), timeout)
+            return True
+        except TimeoutError:
+            return False
+
+
+@dataclass
+class User:
+    id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = "zh-hans"
+    phone_number: str | None = None
+
+    def to_api(self) -> JSON:
+        data: JSON = {"id": self.id, "is_bot": False, "first_name": self.first_name}
+        if self.last_name:
+            data["last_name"] = self.last_name
+        if self.username:
+            data["username"] = self.username
+        if self.language_code:
+            data["language_code"] = self.language_code
+        return data
+
+    def to_control(self) -> JSON:
+        return {
+            "id": self.id,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "username": self.username,
+            "language_code": self.language_code,
+            "phone_number": self.phone_number,
+        }
+
+
+@dataclass
+class Chat:
+    id: int
+    type: str  # "private" | "group" | "supergroup"
+    title: str | None = None
+    username: str | None = None
+    user: User | None = None  # the other party of a private chat
+    member_ids: list[int] = field(default_factory=list)
+
+    def to_api(self) -> JSON:
+        if self.user is not None:
+            data: JSON = {"id": self.id, "first_name": self.user.first_name}
+            if self.user.last_name:
+                data["last_name"] = self.user.last_name
+            if self.user.username:
+                data["username"] = self.user.username
+            data["type"] = "private"
+            return data
+        data = {"id": self.id, "title": self.title, "type": self.type}
+        if self.username:
+            data["username"] = self.username
+        if self.type == "group":
+            data["all_members_are_administrators"] = False
+        return data
+
+    def to_full_info(self) -> JSON:
+        data = self.to_api()
+        data.pop("all_members_are_administrators", None)
+        data.update(
+            {
+                "accent_color_id": 0,
+                "max_reaction_count": 11,
+                "accepted_gift_types": {
+                    "unlimited_gifts": False,
+                    "limited_gifts": False,
+                    "unique_gifts": False,
+                    "premium_subscription": False,
+                    "gifts_from_channels": False,
+                },
+            }
+        )
+        return data
+
+    def to_control(self) -> JSON:
+        data = self.to_api()
+        data["member_ids"] = list(self.member_ids)
+        return data
+
+
+@dataclass
+class StoredMessage:
+    data: JSON  # the Bot API Message, current state (edits applied)
+    from_bot: bool
+    markup: Markup | None = None  # reply_markup as sent, of any kind
+
+    @property
+    def message_id(self) -> int:
+        return int(self.data["message_id"])
+
+
+@dataclass
+class ChatLog:
+    """One bot's view of one chat."""
+
+    bot_id: int
+    chat: Chat
+    messages: dict[int, StoredMessage] = field(default_factory=dict)
+    next_message_id: int = 1
+    reply_keyboard: Markup | None = None
+    keyboard_message_id: int | None = None  # the bot message that set reply_keyboard
+    started: bool = False  # private chats: the user has written to the bot
+    last_action: JSON | None = None
+    version: int = 0
+    changed: Notifier = field(default_factory=Notifier)
+
+    @property
+    def chat_instance(self) -> str:
+        digest = hashlib.sha256(f"{self.bot_id}:{self.chat.id}".encode()).digest()
+        return str(int.from_bytes(digest[:8], "big", signed=True))
+
+    def add(self, message: StoredMessage) -> None:
+        self.messages[message.message_id] = message
+        self.touch()
+
+    def allocate_id(self) -> int:
+        message_id = self.next_message_id
+        self.next_message_id += 1
+        return message_id
+
+    def touch(self) -> None:
+        self.version += 1
+        self.changed.notify()
+
+    def listing(self, after: int = 0) -> list[JSON]:
+        return [m.data for mid, m in self.messages.items() if mid > after]
+
+
+@dataclass
+class StoredFile:
+    file_id: str
+    file_unique_id: str
+    bot_id: int
+    kind: str  # "photo" | "voice" | "document" | "audio" | "video"
+    data: bytes
+    file_path: str
+    mime_type: str | None = None
+    file_name: str | None = None
+    # kind-specific details: photo "sizes" (the PhotoSize list shared by all
+    # sizes of one photo), voice "duration".
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def file_size(self) -> int:
+        return len(self.data)
+
+    def to_file(self) -> JSON:
+        return {
+            "file_id": self.file_id,
+            "file_unique_id": self.file_unique_id,
+            "file_size": self.file_size,
+            "file_path": self.file_path,
+        }
+
+
+@dataclass
+class CallbackQuery:
+    id: str
+    bot_id: int
+    user_id: int
+    chat_id: int
+    message_id: int
+    data: str | None
+    chat_instance: str
+    created_at: float
+    answer: JSON | None = None
+
+
+@dataclass
+class Webhook:
+    url: str
+    secret_token: str | None
+    max_connections: int = 40
+    ip_address: str | None = None
+    has_custom_certificate: bool = False
+    last_error_date: int | None = None
+    last_error_message: str | None = None
+
+
+@dataclass
+class Fault:
+    method: str  # lower-case
+    error_code: int
+    description: str
+    remaining: int
+    retry_after: int | None = None
+
+    def to_json(self) -> JSON:
+        return {
+            "method": self.method,
+            "error_code": self.error_code,
+            "description": self.description,
+            "remaining": self.remaining,
+            "retry_after": self.retry_after,
+        }
+
+
+@dataclass
+class Stats:
+    requests: Counter[str] = field(default_factory=Counter)
+    messages_sent: int = 0
+    too_many_requests: int = 0
+
+    def to_json(self) -> JSON:
+        return {
+            "requests": dict(self.requests),
+            "messages_sent": self.messages_sent,
+            "too_many_requests": self.too_many_requests,
+        }
+
+    def reset(self) -> None:
+        self.requests.clear()
+        self.messages_sent = 0
+        self.too_many_requests = 0
+
+
+class BotState:
+    def __init__(
+        self, token: str, *, username: str | None, first_name: str | None, calls_log_size: int
+    ) -> None:
+        m = TOKEN_RE.match(token)
+        if not m:
+            raise ValueError("malformed bot token (expected '<bot_id>:<secret>')")
+        self.token = token
+        self.id = int(m.group(1))
+        self.username = username or f"sandbox{self.id}_bot"
+        self.first_name = first_name or "Sandbox Bot"
+        # Telegram's update ids start "from a certain positive number"; a fixed
+        # per-bot start keeps runs reproducible without being 1.
+        self.next_update_id = random.Random(self.id).randint(10_000_000, 900_000_000)
+        self.updates: deque[JSON] = deque()
+        self.updates_changed = Notifier()
+        self.allowed_updates: list[str] | None = None
+        self.poll_generation = 0
+        self.webhook: Webhook | None = None
+        self.webhook_task: asyncio.Task[None] | None = None
+        self.commands: dict[tuple[str, int | None, int | None, str], list[JSON]] = {}
+        self.seen_in_groups: set[int] = set()  # users met in a group chat
+        self.blocked: dict[int, str] = {}  # user_id -> "blocked" | "deactivated"
+        self.chats: dict[int, ChatLog] = {}
+        self.callback_queries: dict[str, CallbackQuery] = {}
+        self.calls: deque[JSON] = deque(maxlen=calls_log_size)
+        self.faults: list[Fault] = []
+        self.files_by_path: dict[str, StoredFile] = {}
+        self.extra_settings: dict[tuple[str, Any], Any] = {}  # description, name, menu button ...
+
+    # -- identity
+    def user_dict(self) -> JSON:
+        return {"id": self.id, "is_bot": True, "first_name": self.first_name, "username": self.username}
+
+    def get_me(self) -> JSON:
+        return {
+            **self.user_dict(),
+            "can_join_groups": True,
+            "can_read_all_group_messages": False,
+            "supports_inline_queries": False,
+            "can_connect_to_business": False,
+            "has_main_web_app": False,
+        }
+
+    # -- updates
+    def accepts(self, update_type: str) -> bool:
+        if not self.allowed_updates:
+            return update_type not in _NOT_DEFAULT_UPDATES
+        return update_type in self.allowed_updates
+
+    def enqueue(self, update_type: str, payload: JSON) -> int | None:
+        """Queues an update; like Telegram, types the bot did not ask for are
+        never created (returns None then)."""
+        if not self.accepts(update_type):
+            return None
+        update_id = self.next_update_id
+        self.next_update_id += 1
+        self.updates.append({"update_id": update_id, update_type: payload})
+        self.updates_changed.notify()
+        return update_id
+
+    def drop_pending(self) -> None:
+        self.updates.clear()
+        self.updates_changed.notify()
+
+    def take_fault(self, method: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.method == method and fault.remaining > 0:
+                fault.remaining -= 1
+                if fault.remaining == 0:
+                    self.faults.remove(fault)
+                return fault
+        return None
+
+
+class SandboxState:
+    def __init__(self, *, calls_log_size: int = 10_000) -> None:
+        self.calls_log_size = calls_log_size
+        self.bots: dict[int, BotState] = {}
+        self.users: dict[int, User] = {}
+        self.groups: dict[int, Chat] = {}
+        self._private_chats: dict[int, Chat] = {}
+        self.files: dict[str, StoredFile] = {}
+        self.stats = Stats()
+        self.closing = False
+        self._next_user_id = FIRST_USER_ID
+        self._group_seq = 0
+        self._file_seq = 0
+        self._callback_seq = 0
+
+    # -- bots
+    def add_bot(self, token: str, username: str | None = None, first_name: str | None = None) -> BotState:
+        m = TOKEN_RE.match(token)
+        if not m:
+            raise ControlError(400, "malformed bot token (expected '<bot_id>:<secret>')")
+        existing = self.bots.get(int(m.group(1)))
+        if existing is not None:
+            if existing.token != token:
+                raise ControlError(409, f"bot {existing.id} already exists with another token")
+            if username:
+                existing.username = username
+            if first_name:
+                existing.first_name = first_name
+            return existing
+        bot = BotState(token, username=username, first_name=first_name, calls_log_size=self.calls_log_size)
+        self.bots[bot.id] = bot
+        return bot
+
+    def bot_by_token(self, token: str) -> BotState | None:
+        m = TOKEN_RE.match(token)
+        if not m:
+            return None
+        bot = self.bots.get(int(m.group(1)))
+        if bot is None or not secrets.compare_digest(bot.token, token):
+            return None
+        return bot
+
+    def require_bot(self, bot_id: int) -> BotState:
+        bot = self.bots.get(bot_id)
+        if bot is None:
+            raise ControlError(404, f"unknown bot {bot_id}")
+        return bot
+
+    # -- users and chats
+    def add_user(
+        self,
+        first_name: str,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        phone_number: str | None = None,
+        language_code: str | None = "zh-hans",
+        user_id: int | None = None,
+    ) -> User:
+        if user_id is None:
+            while self._next_user_id in self.users:
+                self._next_user_id += 1
+            user_id = self._next_user_id
+            self._next_user_id += 1
+        elif user_id <= 0:
+            raise ControlError(400, "user id must be positive")
+        elif user_id in self.users:
+            raise ControlError(409, f"user {user_id} already exists")
+        if username and any(u.username and u.username.lower() == username.lower() for u in self.users.values()):
+            raise ControlError(409, f"username {username!r} is taken")
+        user = User(user_id, first_name, last_name, username, language_code, phone_number)
+        self.users[user_id] = user
+        return user
+
+    def require_user(self, user_id: int) -> User:
+        user = self.users.get(user_id)
+        if user is None:
+            raise ControlError(404, f"unknown user {user_id}")
+        return user
+
+    def add_group(self, kind: str, title: str, member_ids: list[int], username: str | None = None) -> Chat:
+        if kind not in ("group", "supergroup"):
+            raise ControlError(400, "type must be 'group' or 'supergroup'")
+        for member_id in member_ids:
+            self.require_user(member_id)
+        self._group_seq += 1
+        # Basic groups have small negative ids, supergroups -100xxxxxxxxxx.
+        chat_id = -(4_000_000_000 + self._group_seq) if kind == "group" else -(1_002_000_000_000 + self._group_seq)
+        chat = Chat(chat_id, kind, title=title, username=username, member_ids=list(member_ids))
+        self.groups[chat_id] = chat
+        return chat
+
+    def chat(self, chat_id: int) -> Chat | None:
+        if chat_id > 0:
+            user = self.users.get(chat_id)
+            if user is None:
+                return None
+            chat = self._private_chats.get(chat_id)
+            if chat is None:
+                chat = self._private_chats[chat_id] = Chat(chat_id, "private", user=user)
+            return chat
+        return self.groups.get(chat_id)
+
+    def chat_by_username(self, username: str) -> Chat | None:
+        name = username.lstrip("@").lower()
+        for chat in self.groups.values():
+            if chat.username and chat.username.lower() == name:
+                return chat
+        return None
+
+    def chat_log(self, bot: BotState, chat: Chat) -> ChatLog:
+        log = bot.chats.get(chat.id)
+        if log is None:
+            log = bot.chats[chat.id] = ChatLog(bot.id, chat)
+        return log
+
+    # -- files
+    def store_file(
+        self,
+        bot: BotState,
+        kind: str,
+        data: bytes,
+        *,
+        mime_type: str | None = None,
+        file_name: str | None = None,
+        extension: str = "",
+    ) -> StoredFile:
+        self._file_seq += 1
+        prefix = {"photo": "AgAC", "voice": "AwAC", "document": "BQAC"}.get(kind, "CAAC")
+        folder = {"photo": "photos", "voice": "voice", "document": "documents"}.get(kind, kind + "s")
+        stored = StoredFile(
+            file_id=prefix + secrets.token_urlsafe(36),
+            file_unique_id="AQAD" + secrets.token_urlsafe(9),
+            bot_id=bot.id,
+            kind=kind,
+            data=data,
+            file_path=f"{folder}/file_{self._file_seq}{extension}",
+            mime_type=mime_type,
+            file_name=file_name,
+        )
+        self.files[stored.file_id] = stored
+        bot.files_by_path[stored.file_path] = stored
+        return stored
+
+    def next_callback_id(self, bot: BotState) -> str:
+        self._callback_seq += 1
+        # Telegram's ids are opaque decimal strings.
+        return str((bot.id % 1_000_000) * 10**12 + 4_000_000_000_000 + self._callback_seq)
+
+    # -- lifecycle
+    def notify_all(self) -> None:
+        for bot in self.bots.values():
+            bot.updates_changed.notify()
+            for log in bot.chats.values():
+                log.changed.notify()
+
+    def close(self) -> None:
+        self.closing = True
+        self.notify_all()
