@@ -35,7 +35,7 @@ async def fresh_demo_database(path: Path, settings: Settings) -> dict[str, str]:
 async def demo(host: str = "127.0.0.1", sandbox_port: int = 8081, admin_port: int = 8080) -> None:
     started = time.monotonic()
     stop = stop_on_signals()
-    sandbox = await start_sandbox(SandboxConfig(bots=[DEMO_TOKEN]), host=host, port=sandbox_port)
+    sandbox = await start_sandbox(SandboxConfig(), host=host, port=sandbox_port)
     try:
         settings = Settings(
             db=DEMO_DB,
@@ -49,6 +49,7 @@ async def demo(host: str = "127.0.0.1", sandbox_port: int = 8081, admin_port: in
         passwords = await fresh_demo_database(DEMO_DB, settings)
         client = SandboxClient(sandbox.url)
         try:
+            await client.add_bot(DEMO_TOKEN, username="yinling_demo_bot", first_name="银龄助手")
             for name, phone in DEMO_CHAT_PEOPLE:
                 await client.create_user(name, phone_number=phone)
         finally:
