@@ -16,6 +16,7 @@ from telegram import Update
 from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from bench.common import BOT_TOKEN, ECHO_TOKEN, Stopwatch, create_people, sandbox_process, sandbox_stats
+from bot.request import AiohttpRequest
 from bot.runtime import BotRuntime
 from yinling.clock import SystemClock
 from yinling.config import Settings
@@ -68,12 +69,17 @@ async def ours(url: str, ids: list[int], ids_file: str, rounds: int) -> float:
             await db.close()
 
 
-async def echo(url: str, ids: list[int], ids_file: str, rounds: int) -> float:
+async def echo(url: str, ids: list[int], ids_file: str, rounds: int, *, aiohttp_backend: bool) -> float:
+    """A bare echo bot: PTB's defaults (httpx), or with the same aiohttp backend as ours."""
     async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(update.effective_message.text)
 
-    app = (ApplicationBuilder().token(ECHO_TOKEN).base_url(f"{url}/bot").base_file_url(f"{url}/file/bot")
-           .concurrent_updates(64).build())
+    builder = (ApplicationBuilder().token(ECHO_TOKEN).base_url(f"{url}/bot").base_file_url(f"{url}/file/bot")
+               .concurrent_updates(64))
+    if aiohttp_backend:
+        builder = builder.request(AiohttpRequest()).get_updates_request(
+            AiohttpRequest(connection_pool_size=2, read_timeout=30.0))
+    app = builder.build()
     app.add_handler(MessageHandler(filters.TEXT, reply))
     await app.initialize()
     await app.updater.start_polling()
@@ -95,11 +101,17 @@ async def main(users: int, rounds: int) -> list[str]:
             ids_file = f.name
         n = users * rounds
         ours_s = await ours(url, ids, ids_file, rounds)
-        echo_s = await echo(url, ids, ids_file, rounds)
+        echo_s = await echo(url, ids, ids_file, rounds, aiohttp_backend=False)
+        echo_aio_s = await echo(url, ids, ids_file, rounds, aiohttp_backend=True)
         Path(ids_file).unlink()
-    ours_rate, echo_rate = n / ours_s, n / echo_s
-    line = (f"inbound: {users} bound users x {rounds} menu presses = {n} updates; yinling {ours_rate:.0f} updates/s"
-            f" ({ours_s:.2f} s), bare PTB echo bot {echo_rate:.0f} updates/s ({echo_s:.2f} s),"
-            f" ratio {ours_rate / echo_rate:.2f}")
+    ours_rate, echo_rate, echo_aio_rate = n / ours_s, n / echo_s, n / echo_aio_s
+    line = (
+        f"inbound: {users} bound users x {rounds} menu presses = {n} updates, each answered:\n"
+        f"  yinling                              {ours_rate:6.0f} updates/s ({ours_s:.2f} s)\n"
+        f"  bare PTB echo bot (PTB defaults)     {echo_rate:6.0f} updates/s ({echo_s:.2f} s);"
+        f" yinling / echo = {ours_rate / echo_rate:.2f}\n"
+        f"  bare PTB echo bot (aiohttp backend)  {echo_aio_rate:6.0f} updates/s ({echo_aio_s:.2f} s);"
+        f" yinling / echo = {ours_rate / echo_aio_rate:.2f}"
+    )
     print(line, flush=True)
     return [line]

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import aiohttp
 from telegram.ext import ExtBot
-from telegram.request import HTTPXRequest
 
 from bench.common import BOT_TOKEN, Stopwatch, create_people, post, sandbox_process, sandbox_stats
+from bot.request import AiohttpRequest
 from bot.sender import Sender, SendLimits
 from bot.transport import TelegramTransport
 from yinling.clock import SystemClock
@@ -46,7 +46,7 @@ async def send_rate(messages: int, limit: float, *, paid: bool) -> dict:
                 )
             bot = ExtBot(
                 BOT_TOKEN, base_url=settings.bot_api_base_url, base_file_url=settings.bot_file_base_url,
-                request=HTTPXRequest(connection_pool_size=256),
+                request=AiohttpRequest(connection_pool_size=256),
             )
             await bot.initialize()
             sender = Sender(services, TelegramTransport(bot, paid_broadcast=paid), SendLimits.from_settings(settings))

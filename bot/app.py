@@ -32,6 +32,7 @@ from telegram.ext import (
 from bot.context import BotData, YinlingContext
 from bot.handlers import buttons, messages, onboarding, start
 from bot.handlers.errors import on_error
+from bot.request import AiohttpRequest
 from yinling import texts
 from yinling.config import Settings
 from yinling.services import Services
@@ -81,6 +82,10 @@ def build_application(settings: Settings, services: Services, *, polling: bool =
         .base_file_url(settings.bot_file_base_url)
         .context_types(ContextTypes(context=YinlingContext, bot_data=BotData))
         .concurrent_updates(ChatOrderedProcessor())
+        .request(AiohttpRequest(connection_pool_size=256))
+        # Long polling holds its connection up to the poll timeout; its own small pool and a read
+        # timeout beyond the poll's keep it apart from sends.
+        .get_updates_request(AiohttpRequest(connection_pool_size=2, read_timeout=30.0))
     )
     if not polling:
         builder = builder.updater(None)

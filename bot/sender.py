@@ -117,15 +117,21 @@ class Sender:
         self.max_in_flight = max_in_flight
         self.window = max(10, int(limits.global_rate * 0.5))
         now = monotonic()
-        # No burst overall: at most `global_rate` sends in any one-second window, however measured.
-        self._global = TokenBucket(limits.global_rate * PACING, 1.0, now)
+        # At most `global_rate` sends in any one-second window, however it is measured: the burst
+        # plus one second of paced sends (burst + PACING * rate) never exceeds the rate. The burst
+        # also lets one wake-up send several messages; waits shorter than the event loop's timer
+        # granularity (about a millisecond) would otherwise cap high rates near half the limit.
+        self._global = TokenBucket(
+            limits.global_rate * PACING, max(1.0, limits.global_rate * (1.0 - PACING)), now
+        )
         self._paused_until = 0.0
         self._chats: dict[int, _Chat] = {}
         self._ready: list[tuple[int, int, int]] = []  # (priority, outbox id, chat id)
         self._local = 0  # claimed messages held in memory (queued here or in flight)
         self._in_flight: set[asyncio.Task] = set()
         self._to_confirm: list[tuple[int, int | None]] = []
-        self._db_has_work = True
+        self._db_has_work = True  # something was enqueued (or a poll is due): look for it
+        self._more_in_db = True  # the last claim was full: more rows may be due
         self._wake = asyncio.Event()
         self._stopping = False
         self._grace = 10.0
@@ -168,7 +174,7 @@ class Sender:
             if now - last_poll >= self.poll_seconds:
                 self._db_has_work, last_poll = True, now
                 self._sweep_idle_chats()
-            if self._db_has_work:
+            if self._db_has_work or (self._more_in_db and self._local <= self.window // 2):
                 await self._claim()
             delay = self._send_delay(now)
             if delay == 0.0 and self._ready and len(self._in_flight) < self.max_in_flight:
@@ -191,21 +197,27 @@ class Sender:
         return self._global.wait_time(now)
 
     async def _claim(self) -> None:
-        self._db_has_work = False
+        """Refill the local window. Interactive rows are claimed whenever something was enqueued,
+        whatever the window holds: they must not wait behind bulk ones."""
+        notified, self._db_has_work = self._db_has_work, False
         try:
             now = self.clock.now()
-            # Interactive replies are claimed whatever the window holds: they must not wait.
-            claimed = await outbox_store.claim(self.db, now=now, limit=100, max_priority=Priority.INTERACTIVE)
+            claimed = []
+            if notified:
+                claimed = await outbox_store.claim(self.db, now=now, limit=100, max_priority=Priority.INTERACTIVE)
+                if len(claimed) == 100:
+                    self._db_has_work = True
+                self._more_in_db = True
             room = self.window - self._local - len(claimed)
-            if room > self.window // 2 or (room > 0 and self._local == 0):
-                claimed += await outbox_store.claim(self.db, now=now, limit=room)
+            if self._more_in_db and room >= max(1, self.window // 2):
+                more = await outbox_store.claim(self.db, now=now, limit=room)
+                self._more_in_db = len(more) == room
+                claimed += more
         except Exception:
             log.exception("claiming from the outbox failed; will retry")
             await asyncio.sleep(0.5)
             self._db_has_work = True
             return
-        if len(claimed) >= 100 or (claimed and self._local + len(claimed) >= self.window):
-            self._db_has_work = True  # there may be more waiting
         for message in claimed:
             self._add(message)
 
