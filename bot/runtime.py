@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 from telegram import Update
 
 from bot.app import ALLOWED_UPDATES, build_application, register_commands
+from bot.context import YinlingContext
 from bot.sender import Sender, SendLimits
 from bot.transport import TelegramTransport
 from yinling.config import Settings
@@ -53,6 +54,8 @@ class BotRuntime:
                 allowed_updates=ALLOWED_UPDATES,
             )
         await self.application.start()
+        assert self.application.job_queue is not None  # the job-queue extra is a dependency
+        self.application.job_queue.run_repeating(_prune_update_ids, interval=3600, first=60, name="prune-update-ids")
         log.info("bot started (%s)", "polling" if self.polling else "webhook")
 
     async def feed_update(self, data: dict) -> None:
@@ -70,3 +73,9 @@ class BotRuntime:
             await asyncio.gather(self._sender_task, return_exceptions=True)
         await self.application.shutdown()
         log.info("bot stopped")
+
+
+async def _prune_update_ids(context: YinlingContext) -> None:
+    removed = await context.services.maintenance.do_prune_processed_updates()
+    if removed:
+        log.info("pruned %d old update ids", removed)

@@ -161,3 +161,19 @@ async def test_writing_again_makes_an_unreachable_retiree_reachable(services, db
         await retiree_store.mark_unreachable(tx, retiree.id, reason="blocked", now=clock.now())
     await services.conversation.do_menu(events.next())
     assert (await retiree_store.get(db, retiree.id)).reachable
+
+
+async def test_after_an_unexpected_failure_the_retiree_gets_an_apology_and_a_way_to_a_person(services, db):
+    await services.conversation.do_apologize(TELEGRAM_USER)
+    assert await last_text(db) == texts.GENERIC_ERROR
+    assert "找人工" in texts.GENERIC_ERROR
+
+
+async def test_old_update_ids_are_pruned_recent_ones_kept(services, db, clock):
+    from datetime import timedelta
+
+    await services.conversation.do_start(Events(start=1).next())  # update id 2, now
+    clock.advance(timedelta(days=8))
+    await services.conversation.do_start(Events(start=10).next())  # update id 11, eight days later
+    assert await services.maintenance.do_prune_processed_updates() == 1
+    assert [r["update_id"] for r in await db.fetch_all("SELECT update_id FROM processed_updates")] == [11]

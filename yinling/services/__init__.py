@@ -10,6 +10,7 @@ from yinling.services.conversation import ConversationService
 from yinling.services.core import Core
 from yinling.services.delivery import DeliveryService
 from yinling.services.human import HumanService
+from yinling.services.maintenance import MaintenanceService
 from yinling.services.people import PeopleService
 from yinling.store.database import Database
 
@@ -21,6 +22,7 @@ class Services:
     human: HumanService
     conversation: ConversationService
     delivery: DeliveryService
+    maintenance: MaintenanceService
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
@@ -33,4 +35,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         human=human,
         conversation=ConversationService(core, people, human),
         delivery=DeliveryService(core),
+        maintenance=MaintenanceService(core),
     )

@@ -1,0 +1,18 @@
+"""Housekeeping that keeps the database small."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from yinling.services.core import Core
+from yinling.store import updates as update_store
+
+# Telegram re-delivers an update for at most a day; a week of ids is ample protection.
+KEEP_UPDATE_IDS = timedelta(days=7)
+
+
+class MaintenanceService:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    async def do_prune_processed_updates(self) -> int:
+        return await update_store.prune(self.core.db, older_than=self.core.clock.now() - KEEP_UPDATE_IDS)
