@@ -121,20 +121,7 @@ async def requeue_claimed(db: Database) -> int:
     return await db.write("UPDATE outbox SET status = 'queued' WHERE status = 'claimed'")
 
 
-async def next_due(conn: Reader) -> str | None:
-    row = await conn.fetch_one("SELECT min(not_before) AS t FROM outbox WHERE status = 'queued'")
-    return row["t"] if row else None
-
-
 async def status_counts(conn: Reader, source: str | None = None) -> dict[str, int]:
     where, params = ("WHERE source = :s", {"s": source}) if source else ("", {})
     rows = await conn.fetch_all(f"SELECT status, count(*) AS n FROM outbox {where} GROUP BY status", params)
     return {row["status"]: row["n"] for row in rows}
-
-
-async def list_for_chat(conn: Reader, chat_id: int) -> list[dict]:
-    rows = await conn.fetch_all(
-        "SELECT id, text, status, error, priority, message_id FROM outbox WHERE chat_id = :c ORDER BY id",
-        {"c": chat_id},
-    )
-    return [dict(zip(row.keys(), row, strict=True)) for row in rows]

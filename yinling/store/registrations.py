@@ -3,25 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from yinling.clock import from_iso, to_iso
+from yinling.clock import to_iso
 from yinling.models import PendingRegistration
 from yinling.store.database import Transaction
-from yinling.store.rows import Reader
+from yinling.store.rows import Reader, to_model
 
 COLUMNS = "id, telegram_user_id, telegram_chat_id, phone, telegram_name, reason, status, created_at"
 
 
 def registration_from_row(row) -> PendingRegistration:
-    return PendingRegistration(
-        id=row["id"],
-        telegram_user_id=row["telegram_user_id"],
-        telegram_chat_id=row["telegram_chat_id"],
-        phone=row["phone"],
-        telegram_name=row["telegram_name"],
-        reason=row["reason"],
-        status=row["status"],
-        created_at=from_iso(row["created_at"]),
-    )
+    return to_model(PendingRegistration, row)
 
 
 async def upsert_pending(

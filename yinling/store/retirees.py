@@ -6,7 +6,7 @@ from datetime import date, datetime
 from yinling.clock import to_iso
 from yinling.models import Retiree
 from yinling.store.database import Transaction
-from yinling.store.rows import Reader, iso_date
+from yinling.store.rows import Reader, iso_date, to_model
 
 COLUMNS = (
     "id, name, phone, birth_date, party_join_date, liaison_id, telegram_user_id, "
@@ -15,17 +15,7 @@ COLUMNS = (
 
 
 def retiree_from_row(row) -> Retiree:
-    return Retiree(
-        id=row["id"],
-        name=row["name"],
-        phone=row["phone"],
-        birth_date=row["birth_date"],
-        party_join_date=row["party_join_date"],
-        liaison_id=row["liaison_id"],
-        telegram_user_id=row["telegram_user_id"],
-        telegram_chat_id=row["telegram_chat_id"],
-        reachable=bool(row["reachable"]),
-    )
+    return to_model(Retiree, row)
 
 
 async def get(conn: Reader, retiree_id: int) -> Retiree | None:
@@ -99,8 +89,3 @@ async def mark_reachable(tx: Transaction, retiree_id: int, *, now: datetime) -> 
         " updated_at = :now WHERE id = :id AND reachable = 0",
         {"now": to_iso(now), "id": retiree_id},
     )
-
-
-async def count(conn: Reader) -> int:
-    row = await conn.fetch_one("SELECT count(*) AS n FROM retirees")
-    return row["n"] if row else 0

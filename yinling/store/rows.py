@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol, TypeVar
+
+from pydantic import BaseModel
 
 from yinling.store.database import Params
 
@@ -16,9 +18,14 @@ class Reader(Protocol):
     async def fetch_one(self, sql: str, params: Params = ...) -> sqlite3.Row | None: ...
 
 
-def as_dict(row: sqlite3.Row) -> dict[str, Any]:
-    return {key: row[key] for key in row.keys()}
-
-
 def iso_date(value: date | None) -> str | None:
     return value.isoformat() if value else None
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def to_model(model: type[M], row: sqlite3.Row) -> M:
+    """A row as a model: columns are named as the model's fields (pydantic converts 0/1 to bools
+    and ISO text to dates); extra columns are ignored."""
+    return model.model_validate({key: row[key] for key in row.keys()})

@@ -6,20 +6,13 @@ from datetime import datetime
 from yinling.clock import to_iso
 from yinling.models import Staff, StaffRole
 from yinling.store.database import Transaction
-from yinling.store.rows import Reader
+from yinling.store.rows import Reader, to_model
 
 COLUMNS = "id, username, display_name, role, phone, active"
 
 
 def staff_from_row(row) -> Staff:
-    return Staff(
-        id=row["id"],
-        username=row["username"],
-        display_name=row["display_name"],
-        role=row["role"],
-        phone=row["phone"],
-        active=bool(row["active"]),
-    )
+    return to_model(Staff, row)
 
 
 async def insert(
