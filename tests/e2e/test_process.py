@@ -27,6 +27,18 @@ async def spawn(*args: str, env: dict[str, str], cwd) -> asyncio.subprocess.Proc
     )
 
 
+async def wait_healthy(port: int) -> None:
+    async with aiohttp.ClientSession() as http:
+        async def healthy() -> bool:
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
+                    return resp.status == 200
+            except aiohttp.ClientError:
+                return False
+
+        await eventually(healthy, timeout=20, what="the staff API to answer")
+
+
 async def test_serve_without_a_token_says_which_variable_in_one_line(tmp_path):
     proc = await spawn("serve", env=clean_env(YINLING_DB=str(tmp_path / "y.db")), cwd=tmp_path)
     out, err = await asyncio.wait_for(proc.communicate(), 30)
@@ -43,15 +55,7 @@ async def test_serve_answers_then_stops_cleanly_on_sigterm(tmp_path, sandbox, sb
     )
     proc = await spawn("serve", env=env, cwd=tmp_path)
     try:
-        async with aiohttp.ClientSession() as http:
-            async def healthy() -> bool:
-                try:
-                    async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
-                        return resp.status == 200
-                except aiohttp.ClientError:
-                    return False
-
-            await eventually(healthy, timeout=20, what="the staff API to answer")
+        await wait_healthy(port)
         person = await sb.create_user("测试", phone_number="13700000000", bot_id=BOT_ID)
         await person.send_text("/start")
         assert (await person.wait_for_bot_message("验证手机号", timeout=10))["text"] == texts.WELCOME_UNBOUND
@@ -84,6 +88,18 @@ async def test_demo_starts_everything_on_loopback_and_stops_on_sigterm(tmp_path)
         assert {"张建国", "新来的老同志"} <= {u["first_name"] for u in users}
         assert "<html" in page.lower()
         assert (tmp_path / "data" / "demo.db").exists()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(proc.communicate(), 30)
+    assert proc.returncode == 0
+
+
+async def test_serve_only_admin_needs_no_token(tmp_path):
+    port = free_port()
+    proc = await spawn("serve", "--only", "admin",
+                       env=clean_env(YINLING_DB=str(tmp_path / "y.db"), YINLING_ADMIN_PORT=str(port)), cwd=tmp_path)
+    try:
+        await wait_healthy(port)
     finally:
         proc.send_signal(signal.SIGTERM)
         await asyncio.wait_for(proc.communicate(), 30)
