@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from admin.auth import auth_middleware
 from admin.errors import error_middleware
-from admin.keys import SERVICES, SETTINGS, UPDATE_SINK, UpdateSink
-from admin.routes import add_routes
-from admin.views import webhook
+from admin.keys import ROUTES_KEY, SERVICES, SETTINGS, UPDATE_SINK, UpdateSink
+from admin.routes import ROUTES, add_routes, webhook_route
 from yinling.config import Settings
 from yinling.services import Services
 
-MAX_BODY_BYTES = 2 << 20
+MAX_BODY_BYTES = 11 << 20  # roster imports up to 10 MB; JSON bodies have their own smaller limit
 
 
 def create_app(
@@ -21,11 +21,13 @@ def create_app(
     update_sink: UpdateSink | None = None,
     webhook_path: str = "/telegram/webhook",
 ) -> web.Application:
-    app = web.Application(middlewares=[error_middleware], client_max_size=MAX_BODY_BYTES)
+    app = web.Application(middlewares=[error_middleware, auth_middleware], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[SERVICES] = services
-    add_routes(app)
+    routes = ROUTES
     if update_sink is not None:
         app[UPDATE_SINK] = update_sink
-        app.router.add_post(webhook_path, webhook.receive_update)
+        routes = (*routes, webhook_route(webhook_path))
+    app[ROUTES_KEY] = routes
+    add_routes(app, routes)
     return app

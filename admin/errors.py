@@ -1,6 +1,7 @@
 """Errors as JSON: {"error": {"code", "message", "fields"}}; DomainError -> its status."""
 from __future__ import annotations
 
+import json
 import logging
 
 from aiohttp import web
@@ -11,10 +12,12 @@ log = logging.getLogger(__name__)
 
 
 def error_response(
-    status: int, code: str, message: str, fields: dict[str, str] | None = None, headers=None
+    status: int, code: str, message: str, fields: dict[str, str] | None = None, headers=None,
+    extra: dict | None = None,
 ) -> web.Response:
-    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
-    return web.json_response(body, status=status, headers=headers)
+    body = {"error": {"code": code, "message": message, "fields": fields or {}, **(extra or {})}}
+    return web.json_response(body, status=status, headers=headers,
+                             dumps=lambda d: json.dumps(d, ensure_ascii=False))
 
 
 @web.middleware
@@ -23,7 +26,7 @@ async def error_middleware(request: web.Request, handler) -> web.StreamResponse:
         return await handler(request)
     except DomainError as exc:
         headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
-        return error_response(exc.status, exc.code, exc.message, exc.fields, headers)
+        return error_response(exc.status, exc.code, exc.message, exc.fields, headers, exc.extra)
     except web.HTTPException as exc:
         if exc.status < 400:
             raise

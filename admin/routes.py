@@ -1,15 +1,23 @@
-"""The one route table. Every route names the roles that may call it (None: no login needed).
+"""The one route table. Every route names the roles that may call it (None: no login needed) and
+the pydantic models of its query, body and response, from which /api/openapi.json is built.
 
 A test walks the router: a route missing from this table fails it."""
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from aiohttp import web
+from pydantic import BaseModel
 
-from admin.views import health
+from admin.keys import ROUTE_META
+from admin.views import audit, auth, health, openapi, registrations, retirees, webhook
 
-Handler = object
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+ADMIN = frozenset({"admin"})
+STAFF = frozenset({"admin", "liaison"})
+EVERYONE = frozenset({"admin", "liaison", "viewer"})
 
 
 @dataclass(frozen=True)
@@ -18,14 +26,64 @@ class Route:
     path: str
     handler: Handler
     roles: frozenset[str] | None  # None: public (health checks, Telegram's webhook with its secret)
-    summary: str = ""
+    summary: str
+    query: type[BaseModel] | None = None  # query parameters
+    body: type[BaseModel] | None = None  # JSON request body
+    response: type[BaseModel] | None = None  # JSON body of the success response
+    status: int = 200  # success status
+    body_media: str | None = None  # a non-JSON request body: "multipart/form-data" (file upload)
+    response_media: str | None = None  # a non-JSON response, e.g. an .xlsx file's media type
+    tag: str = "system"
 
 
 ROUTES: tuple[Route, ...] = (
-    Route("GET", "/healthz", health.healthz, None, "Liveness and database check"),
+    Route("GET", "/healthz", health.healthz, None, "Liveness and database check", response=health.Health),
+    Route("GET", "/api/openapi.json", openapi.openapi_json, None, "This API's OpenAPI 3.1 description"),
+    # ---- staff login ----
+    Route("POST", "/api/v1/auth/login", auth.login, None, "Log in; returns a bearer token",
+          body=auth.LoginBody, response=auth.LoginOut, tag="auth"),
+    Route("POST", "/api/v1/auth/logout", auth.logout, EVERYONE, "Revoke this token",
+          response=auth.Ok, tag="auth"),
+    Route("GET", "/api/v1/me", auth.me, EVERYONE, "Who am I", response=auth.StaffOut, tag="auth"),
+    # ---- the roster (台账) ----
+    Route("GET", "/api/v1/retirees", retirees.list_retirees, EVERYONE,
+          "List retirees (a liaison sees their own; a viewer no contact or sensitive fields)",
+          query=retirees.RetireeQuery, response=retirees.RetireePage, tag="roster"),
+    Route("POST", "/api/v1/retirees", retirees.create_retiree, STAFF, "Add a retiree",
+          body=retirees.RetireeCreate, response=retirees.RetireeOut, status=201, tag="roster"),
+    Route("POST", "/api/v1/retirees/import", retirees.import_retirees, ADMIN,
+          "Import the roster from .xlsx or .csv (all or nothing; bad rows listed)",
+          body_media="multipart/form-data", response=retirees.ImportResult, tag="roster"),
+    Route("GET", "/api/v1/retirees/export.xlsx", retirees.export_retirees, EVERYONE,
+          "Export the roster (the caller's scope) as .xlsx", response_media=retirees.XLSX, tag="roster"),
+    Route("GET", "/api/v1/retirees/{id}", retirees.get_retiree, EVERYONE, "One retiree's file (一人一档)",
+          response=retirees.RetireeOut, tag="roster"),
+    Route("PATCH", "/api/v1/retirees/{id}", retirees.update_retiree, STAFF,
+          "Change some fields (only an admin reassigns the liaison)",
+          body=retirees.RetireeWrite, response=retirees.RetireeOut, tag="roster"),
+    Route("DELETE", "/api/v1/retirees/{id}", retirees.delete_retiree, STAFF,
+          "Delete (PIPL): personal fields erased, an audit row kept", status=204, tag="roster"),
+    # ---- onboarding ----
+    Route("GET", "/api/v1/registrations", registrations.list_registrations, EVERYONE,
+          "Pending registrations from the chat", response=registrations.RegistrationList, tag="onboarding"),
+    Route("POST", "/api/v1/registrations/{id}/approve", registrations.approve, STAFF,
+          "Bind the person to a retiree (existing or new); they are told in the chat",
+          body=registrations.ApproveBody, response=registrations.Approved, tag="onboarding"),
+    Route("POST", "/api/v1/registrations/{id}/reject", registrations.reject, STAFF,
+          "Decline; the person is told in the chat", status=204, tag="onboarding"),
+    # ---- audit ----
+    Route("GET", "/api/v1/audit", audit.list_audit, ADMIN, "The audit log, newest first",
+          query=audit.AuditQuery, response=audit.AuditPage, tag="audit"),
 )
 
 
-def add_routes(app: web.Application, routes: tuple[Route, ...] = ROUTES) -> None:
+def webhook_route(path: str) -> Route:
+    """Telegram's webhook (webhook mode only): public, guarded by its secret header instead."""
+    return Route("POST", path, webhook.receive_update, None, "Telegram webhook (secret header required)",
+                 tag="telegram")
+
+
+def add_routes(app: web.Application, routes: tuple[Route, ...]) -> None:
+    meta = app.setdefault(ROUTE_META, {})
     for route in routes:
-        app.router.add_route(route.method, route.path, route.handler)  # type: ignore[arg-type]
+        meta[app.router.add_route(route.method, route.path, route.handler)] = route

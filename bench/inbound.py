@@ -20,6 +20,7 @@ from bot.request import AiohttpRequest
 from bot.runtime import BotRuntime
 from yinling.clock import SystemClock
 from yinling.config import Settings
+from yinling.models import RetireeFields
 from yinling.services import build_services
 from yinling.store import retirees as retiree_store
 from yinling.store.database import Database
@@ -48,7 +49,8 @@ async def seed_bound(db: Database, ids: list[int]) -> None:
     now = datetime.now(UTC)
     async with db.transaction() as tx:
         for uid in ids:
-            rid = await retiree_store.insert(tx, name=f"老同志{uid % 1000}", phone=None, birth_date=date(1945, 1, 1), now=now)
+            fields = RetireeFields(name=f"老同志{uid % 1000}", birth_date=date(1945, 1, 1))
+            rid = await retiree_store.insert_record(tx, fields, now=now)
             await retiree_store.bind_telegram(tx, rid, user_id=uid, chat_id=uid, now=now)
 
 

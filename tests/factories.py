@@ -5,7 +5,7 @@ from datetime import date
 from pathlib import Path
 
 from yinling.config import Settings
-from yinling.models import ChatEvent
+from yinling.models import ChatEvent, RetireeFields
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
 from yinling.store.database import Database
@@ -41,11 +41,11 @@ async def add_liaison(db: Database, clock, *, username: str = "wangfang", name: 
 
 
 async def add_retiree(db: Database, clock, *, name: str = "张建国", phone: str | None = ROSTER_PHONE,
-                      liaison_id: int | None = None) -> int:
+                      liaison_id: int | None = None, **fields) -> int:
+    values = dict(name=name, phones=(phone,) if phone else (), birth_date=date(1942, 3, 12), liaison_id=liaison_id)
+    values.update(fields)
     async with db.transaction() as tx:
-        return await retiree_store.insert(
-            tx, name=name, phone=phone, birth_date=date(1942, 3, 12), liaison_id=liaison_id, now=clock.now()
-        )
+        return await retiree_store.insert_record(tx, RetireeFields(**values), now=clock.now())
 
 
 class Events:

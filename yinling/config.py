@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     group_per_minute: int = Field(20, ge=1, description="Messages per minute to one group")
     outbox_poll_seconds: float = Field(1.0, gt=0, description="How often the sender looks for work")
     office_phone: str | None = Field(None, description="The office's phone, told to retirees")
+    session_idle_minutes: int = Field(120, ge=1, description="A staff login ends after this long unused")
+    session_max_hours: int = Field(12, ge=1, description="A staff login ends this long after it began")
     log_level: str = Field("INFO", description="Logging level")
 
     @field_validator("timezone")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from yinling.clock import Clock
+from yinling.models import RetireeFields
 from yinling.passwords import hash_password
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
@@ -87,8 +88,9 @@ async def seed(db: Database, clock: Clock) -> dict[str, str]:
                 phone=s.phone, password_hash=hashes[s.username], now=now,
             )
         for r in DEMO_RETIREES:
-            await retiree_store.insert(
-                tx, name=r.name, phone=r.phone, birth_date=r.birth, party_join_date=r.party,
-                liaison_id=staff_ids[r.liaison] if r.liaison else None, now=now,
+            fields = RetireeFields(
+                name=r.name, phones=(r.phone,), birth_date=r.birth, party_member=r.party is not None,
+                party_join_date=r.party, liaison_id=staff_ids[r.liaison] if r.liaison else None,
             )
+            await retiree_store.insert_record(tx, fields, now=now)
     return passwords

@@ -15,10 +15,11 @@ class DomainError(Exception):
     code = "error"
     status = 400
 
-    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None, extra: dict | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.fields = fields or {}
+        self.extra = extra or {}  # more to say, e.g. every bad row of an import
 
 
 class NotFound(DomainError):

@@ -98,9 +98,10 @@ class Staff(Frozen):
 
 
 class Retiree(Frozen):
+    """A retiree as the chat needs them (the whole file is RetireeRecord)."""
+
     id: int
     name: str
-    phone: str | None = None
     birth_date: date | None = None
     party_join_date: date | None = None
     liaison_id: int | None = None
@@ -160,3 +161,120 @@ class ChatEvent(Frozen):
     user_id: int
     chat_id: int
     display_name: str = ""
+
+
+# ---- the roster (台账 / 一人一档) -------------------------------------------------------------------
+
+RETIREE_TAGS: tuple[str, ...] = ("独居", "丧偶", "患病", "失能", "空巢", "异地居住", "特殊困难")
+AGED_TAG = "高龄"  # never stored: computed from the birth date (80 or older)
+AGED_FROM = 80
+Gender = Literal["男", "女"]
+RetirementType = Literal["离休", "退休"]
+
+
+class FamilyContact(Frozen):
+    name: str
+    relation: str | None = None
+    phone: str | None = None
+
+
+class RetireeFields(Frozen):
+    """What staff may write about a retiree (create, edit, import)."""
+
+    name: str
+    gender: Gender | None = None
+    birth_date: date | None = None
+    phones: tuple[str, ...] = ()
+    address: str | None = None
+    former_unit: str | None = None
+    former_post: str | None = None
+    retirement_type: RetirementType | None = None
+    party_member: bool = False
+    party_join_date: date | None = None
+    liaison_id: int | None = None
+    tags: tuple[str, ...] = ()
+    hobbies: str | None = None
+    health_notes: str | None = None
+    family: FamilyContact | None = None
+    sensitive_consent: bool = False
+    notes: str | None = None
+
+
+class RetireeRecord(Frozen):
+    """One retiree's whole file (一人一档), as staff with full access see it."""
+
+    id: int
+    name: str
+    gender: Gender | None = None
+    birth_date: date | None = None
+    phones: tuple[str, ...] = ()
+    address: str | None = None
+    former_unit: str | None = None
+    former_post: str | None = None
+    retirement_type: RetirementType | None = None
+    party_member: bool = False
+    party_join_date: date | None = None
+    liaison_id: int | None = None
+    liaison_name: str | None = None
+    tags: tuple[str, ...] = ()
+    hobbies: str | None = None
+    health_notes: str | None = None  # sensitive: needs sensitive_consent
+    family: FamilyContact | None = None  # sensitive: needs sensitive_consent
+    sensitive_consent: bool = False
+    notes: str | None = None
+    telegram_bound: bool = False
+    reachable: bool = True
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+
+
+def age_on(birth_date: date | None, today: date) -> int | None:
+    if birth_date is None:
+        return None
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def is_aged(birth_date: date | None, today: date) -> bool:
+    age = age_on(birth_date, today)
+    return age is not None and age >= AGED_FROM
+
+
+class RosterFilter(Frozen):
+    liaison_id: int | None = None
+    tag: str | None = None
+    q: str | None = None
+    bound: bool | None = None
+    reachable: bool | None = None
+
+
+class AuditEntry(Frozen):
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str | None
+    ip: str | None
+    action: str
+    target_type: str | None
+    target_id: int | None
+    result: str
+    detail: dict
+
+
+class Actor(Frozen):
+    """Who is acting through the staff API, and from where."""
+
+    staff: Staff
+    ip: str | None = None
+
+    @property
+    def role(self) -> StaffRole:
+        return self.staff.role
+
+    @property
+    def scope_liaison_id(self) -> int | None:
+        """A liaison sees only their own retirees; admins and viewers see the whole roster."""
+        return self.staff.id if self.staff.role == "liaison" else None
+
+    @property
+    def sees_sensitive(self) -> bool:
+        return self.staff.role in ("admin", "liaison")

@@ -121,3 +121,8 @@ def means_back(text: str | None) -> bool:
 
 BUTTON_EXPIRED = "这个按钮已经过期了"
 BUTTON_EXPIRED_MENU = "这个按钮已经过期了。请点下面的按钮，重新选择要办的事。"
+
+# ---- staff decisions on a pending registration ---------------------------------------------------------
+REGISTRATION_APPROVED = "{name}，您好！工作人员已经核对好您的信息。\n以后有什么事，点下面的大按钮就行。"
+REGISTRATION_REJECTED = "您好！工作人员核对后，暂时没能为您开通。如有疑问，请联系工作人员。"
+REGISTRATION_REJECTED_WITH_PHONE = "您好！工作人员核对后，暂时没能为您开通。如有疑问，请打电话：{phone}。"

@@ -168,3 +168,13 @@ def test_long_texts_are_split_without_losing_a_character(raw, pieces):
     parts = split_text(raw)
     assert len(parts) == pieces and "".join(parts) == raw
     assert all(utf16_len(p) <= 4096 for p in parts)
+
+
+@pytest.mark.parametrize("rate", [20, 30, 50, 1000])
+def test_the_burst_never_lets_a_second_hold_more_than_the_limit(rate):
+    from math import floor
+
+    from bot.sender import PACING, global_burst
+
+    assert floor(global_burst(rate) + PACING * rate) <= rate
+    assert global_burst(rate) > 1.0  # room for a late timer

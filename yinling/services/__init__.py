@@ -11,6 +11,10 @@ from yinling.services.core import Core
 from yinling.services.delivery import DeliveryService
 from yinling.services.human import HumanService
 from yinling.services.maintenance import MaintenanceService
+from yinling.services.audit import AuditService
+from yinling.services.registrations import RegistrationService
+from yinling.services.roster import RosterService
+from yinling.services.staff import StaffService
 from yinling.services.people import PeopleService
 from yinling.store.database import Database
 
@@ -23,12 +27,17 @@ class Services:
     conversation: ConversationService
     delivery: DeliveryService
     maintenance: MaintenanceService
+    staff: StaffService
+    roster: RosterService
+    registrations: RegistrationService
+    audit: AuditService
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     core = Core(settings=settings, db=db, clock=clock, outbox=Outbox(clock))
     people = PeopleService(core)
     human = HumanService(core)
+    roster = RosterService(core)
     return Services(
         core=core,
         people=people,
@@ -36,4 +45,8 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         conversation=ConversationService(core, people, human),
         delivery=DeliveryService(core),
         maintenance=MaintenanceService(core),
+        staff=StaffService(core),
+        roster=roster,
+        registrations=RegistrationService(core, roster),
+        audit=AuditService(core),
     )

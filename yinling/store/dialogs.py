@@ -17,7 +17,7 @@ IDLE = "idle"
 async def load_context(conn: Reader, *, chat_id: int, user_id: int) -> tuple[Retiree | None, Dialog]:
     """The retiree bound to `user_id` (if any) and the chat's dialog, in one query."""
     row = await conn.fetch_one(
-        "SELECT d.state AS d_state, d.data AS d_data, r.id, r.name, r.phone, r.birth_date,"
+        "SELECT d.state AS d_state, d.data AS d_data, r.id, r.name, r.birth_date,"
         " r.party_join_date, r.liaison_id, r.telegram_user_id, r.telegram_chat_id, r.reachable"
         " FROM (SELECT 1) AS one"
         " LEFT JOIN dialogs AS d ON d.chat_id = :chat"

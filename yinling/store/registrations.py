@@ -60,3 +60,15 @@ async def list_pending(conn: Reader) -> list[PendingRegistration]:
         f"SELECT {COLUMNS} FROM pending_registrations WHERE status = 'pending' ORDER BY id"
     )
     return [registration_from_row(r) for r in rows]
+
+
+async def get(conn: Reader, registration_id: int) -> PendingRegistration | None:
+    row = await conn.fetch_one(f"SELECT {COLUMNS} FROM pending_registrations WHERE id = :id", {"id": registration_id})
+    return registration_from_row(row) if row else None
+
+
+async def decide(tx: Transaction, registration_id: int, status: str, *, now: datetime) -> None:
+    await tx.execute(
+        "UPDATE pending_registrations SET status = :s, decided_at = :now WHERE id = :id AND status = 'pending'",
+        {"s": status, "now": to_iso(now), "id": registration_id},
+    )

@@ -39,3 +39,29 @@ async def get(conn: Reader, staff_id: int) -> Staff | None:
 
 async def list_all(conn: Reader) -> list[Staff]:
     return [staff_from_row(r) for r in await conn.fetch_all(f"SELECT {COLUMNS} FROM staff ORDER BY id")]
+
+
+async def get_by_username(conn: Reader, username: str) -> Staff | None:
+    row = await conn.fetch_one(f"SELECT {COLUMNS} FROM staff WHERE username = :u", {"u": username})
+    return staff_from_row(row) if row else None
+
+
+async def password_hash(conn: Reader, staff_id: int) -> str | None:
+    row = await conn.fetch_one("SELECT password_hash FROM staff WHERE id = :id", {"id": staff_id})
+    return row["password_hash"] if row else None
+
+
+async def find_by_name(conn: Reader, name: str) -> list[Staff]:
+    """Staff whose username or display name is `name` (how a spreadsheet names a liaison)."""
+    rows = await conn.fetch_all(
+        f"SELECT {COLUMNS} FROM staff WHERE username = :n OR display_name = :n ORDER BY id", {"n": name}
+    )
+    return [staff_from_row(r) for r in rows]
+
+
+async def set_role(tx: Transaction, staff_id: int, role: StaffRole) -> None:
+    await tx.execute("UPDATE staff SET role = :r WHERE id = :id", {"r": role, "id": staff_id})
+
+
+async def set_password_hash(tx: Transaction, staff_id: int, password_hash: str) -> None:
+    await tx.execute("UPDATE staff SET password_hash = :h WHERE id = :id", {"h": password_hash, "id": staff_id})

@@ -1,0 +1,47 @@
+"""The audit log, for admins."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from aiohttp import web
+from pydantic import BaseModel, Field
+
+from admin.keys import SERVICES
+from admin.parsing import Page, PageQuery, parse_query, respond
+
+MAX_PER_PAGE = 100
+
+
+class AuditQuery(PageQuery):
+    action: str | None = Field(None, max_length=50)
+    actor_id: int | None = Field(None, ge=1)
+    target_type: str | None = Field(None, max_length=30)
+    target_id: int | None = Field(None, ge=1)
+
+
+class AuditOut(BaseModel):
+    id: int
+    at: datetime
+    actor_id: int | None
+    actor_name: str | None
+    ip: str | None
+    action: str
+    target_type: str | None
+    target_id: int | None
+    result: str
+    detail: dict
+
+
+AuditPage = Page[AuditOut]
+
+
+async def list_audit(request: web.Request) -> web.Response:
+    query = parse_query(request, AuditQuery)
+    per_page = min(query.per_page, MAX_PER_PAGE)
+    items, total = await request.app[SERVICES].audit.page(
+        action=query.action, actor_id=query.actor_id, target_type=query.target_type, target_id=query.target_id,
+        limit=per_page, offset=(query.page - 1) * per_page,
+    )
+    page = AuditPage(items=[AuditOut(**i.model_dump()) for i in items], total=total, page=query.page,
+                     per_page=per_page)
+    return respond(page)

@@ -1,0 +1,138 @@
+"""/api/openapi.json (OpenAPI 3.1), built from the route table and its pydantic models, so a route
+cannot exist undocumented and a model change shows in the description at once."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from aiohttp import web
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from admin.keys import ROUTES_KEY
+
+REF = "#/components/schemas/{model}"
+_PATH_PARAM = re.compile(r"\{(\w+)\}")
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "fields"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                "rows": {"type": "array", "items": {"type": "object"}, "description": "import: every bad row"},
+            },
+        }
+    },
+}
+_ERRORS = {
+    "400": "Malformed request",
+    "401": "No valid bearer token",
+    "403": "The caller's role may not do this",
+    "404": "No such object (or not in the caller's scope)",
+    "409": "Conflicts with the current state",
+    "413": "Body too large",
+    "422": "Invalid input; `fields` names each wrong field",
+    "429": "Too many attempts; see Retry-After",
+}
+
+
+def build_openapi(routes) -> dict[str, Any]:
+    """`routes`: admin.routes.Route rows."""
+    models: list[tuple[type[BaseModel], str]] = []
+    for route in routes:
+        if route.body:
+            models.append((route.body, "validation"))
+        if route.response:
+            models.append((route.response, "serialization"))
+    refs, top = models_json_schema(list(dict.fromkeys(models)), ref_template=REF)
+    schemas = dict(top.get("$defs", {}))
+    schemas["Error"] = ERROR_SCHEMA
+    paths: dict[str, dict] = {}
+    for route in routes:
+        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "银龄助手 Yinling staff API", "version": "1"},
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+        },
+    }
+
+
+def _operation(route, refs) -> dict[str, Any]:
+    operation: dict[str, Any] = {
+        "operationId": f"{route.method.lower()}_{route.handler.__name__}",
+        "summary": route.summary,
+        "tags": [route.tag],
+        "security": [{"bearer": []}] if route.roles else [],
+        "responses": {str(route.status): _success(route, refs)},
+    }
+    if route.roles:
+        operation["description"] = f"Roles: {', '.join(sorted(route.roles))}."
+    parameters = [
+        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        for name in _PATH_PARAM.findall(route.path)
+    ]
+    if route.query:
+        schema = route.query.model_json_schema(ref_template=REF)
+        required = set(schema.get("required", []))
+        for name, prop in schema.get("properties", {}).items():
+            parameters.append({"name": name, "in": "query", "required": name in required, "schema": prop})
+    if parameters:
+        operation["parameters"] = parameters
+    if route.body:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": refs[(route.body, "validation")]}},
+        }
+    elif route.body_media:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {route.body_media: {"schema": {
+                "type": "object", "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }}},
+        }
+    for status in _error_statuses(route, bool(parameters)):
+        operation["responses"][status] = {
+            "description": _ERRORS[status],
+            "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}},
+        }
+    return operation
+
+
+def _success(route, refs) -> dict[str, Any]:
+    if route.status == 204:
+        return {"description": "Done"}
+    if route.response_media:
+        return {"description": "A file", "content": {route.response_media: {"schema": {"type": "string", "format": "binary"}}}}
+    if route.response:
+        return {"description": "OK", "content": {"application/json": {"schema": refs[(route.response, "serialization")]}}}
+    return {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
+
+
+def _error_statuses(route, has_parameters: bool) -> list[str]:
+    statuses = []
+    if route.body or route.body_media or has_parameters:
+        statuses.append("422")
+    if route.body or route.body_media:
+        statuses += ["400", "413"]
+    if route.roles:
+        statuses += ["401", "403"]
+    if "{" in route.path:
+        statuses += ["404", "409"]
+    if route.path.endswith("/auth/login"):
+        statuses.append("429")
+    return sorted(set(statuses))
+
+
+async def openapi_json(request: web.Request) -> web.Response:
+    return web.json_response(build_openapi(request.app[ROUTES_KEY]))

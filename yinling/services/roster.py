@@ -1,0 +1,289 @@
+"""The roster (台账 / 一人一档): who may see and change which retiree, and the rules a file obeys.
+
+Scope: a liaison sees and changes only the retirees assigned to them (anything else is NotFound,
+exactly as if it did not exist); admins and viewers see everyone, viewers without sensitive fields
+(the faces strip those). PIPL: health notes and family details need the retiree's separate consent,
+and withdrawing consent erases them. Reads of sensitive fields, edits, exports, imports and
+deletions are audited (which fields, never their values).
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from yinling.errors import Forbidden, InvalidInput, NotFound
+from yinling.models import (
+    AGED_FROM,
+    AGED_TAG,
+    RETIREE_TAGS,
+    Actor,
+    FamilyContact,
+    RetireeFields,
+    RetireeRecord,
+    RosterFilter,
+)
+from yinling.phones import normalize_phone
+from yinling.roster_io import ImportRow, RosterFileError, export_roster, parse_roster
+from yinling.services.audit import audit
+from yinling.services.core import Core
+from yinling.store import retirees as retiree_store
+from yinling.store import staff as staff_store
+from yinling.store.database import Transaction
+
+SENSITIVE_FIELDS = frozenset({"health_notes", "family"})
+TEXT_LIMITS = {"name": 50, "address": 200, "former_unit": 100, "former_post": 100, "hobbies": 500,
+               "health_notes": 2000, "notes": 2000}
+# Field names as the spreadsheet's columns say them, for row errors staff can act on.
+_HEADERS = {"name": "姓名", "phones": "手机号", "tags": "标签", "birth_date": "出生日期",
+            "party_join_date": "入党时间", "liaison_id": "联系干部", "health_notes": "健康状况",
+            "family": "家属电话", "address": "住址", "notes": "备注", "hobbies": "兴趣特长"}
+CONSENT_NEEDED = "需要本人单独同意存储敏感信息（sensitive_consent）才能录入"
+
+
+def aged_cutoff(today: date) -> date:
+    """Born on or before this day: 80 or older today."""
+    try:
+        return today.replace(year=today.year - AGED_FROM)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - AGED_FROM, day=28)
+
+
+class RosterService:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    # ---- reading ----
+    async def list_retirees(
+        self, actor: Actor, filters: RosterFilter, *, page: int, per_page: int
+    ) -> tuple[list[RetireeRecord], int]:
+        if filters.tag is not None and filters.tag not in (*RETIREE_TAGS, AGED_TAG):
+            raise InvalidInput("unknown tag", fields={"tag": f"one of {'、'.join((*RETIREE_TAGS, AGED_TAG))}"})
+        return await retiree_store.list_records(
+            self.core.db, filters, scope_liaison_id=actor.scope_liaison_id,
+            aged_cutoff=aged_cutoff(self.core.clock.today()), limit=per_page, offset=(page - 1) * per_page,
+        )
+
+    async def get_retiree(self, actor: Actor, retiree_id: int) -> RetireeRecord:
+        record = await self._visible(actor, retiree_id)
+        if actor.sees_sensitive and (record.health_notes or record.family):
+            async with self.core.db.transaction() as tx:
+                await audit(self.core, tx, actor, "retiree.read_sensitive", target_type="retiree",
+                            target_id=retiree_id, detail={"fields": sorted(self._sensitive_present(record))})
+        return record
+
+    async def _visible(self, actor: Actor, retiree_id: int) -> RetireeRecord:
+        record = await retiree_store.get_record(self.core.db, retiree_id)
+        if record is None or (actor.scope_liaison_id is not None and record.liaison_id != actor.scope_liaison_id):
+            raise NotFound("no such retiree")
+        return record
+
+    def is_aged(self, record: RetireeRecord) -> bool:
+        return record.birth_date is not None and record.birth_date <= aged_cutoff(self.core.clock.today())
+
+    # ---- writing ----
+    async def do_create(self, actor: Actor, values: Mapping[str, Any]) -> RetireeRecord:
+        if actor.role == "liaison":
+            if values.get("liaison_id") not in (None, actor.staff.id):
+                raise Forbidden("a liaison adds retirees to their own list only",
+                                fields={"liaison_id": "may not be set by a liaison"})
+            values = {**values, "liaison_id": actor.staff.id}
+        fields = await self.check_fields(dict(values))
+        async with self.core.db.transaction() as tx:
+            retiree_id = await retiree_store.insert_record(tx, fields, now=self.core.clock.now())
+            await audit(self.core, tx, actor, "retiree.create", target_type="retiree", target_id=retiree_id,
+                        detail={"fields": sorted(k for k, v in values.items() if v not in (None, "", [], ()))})
+        return await self._reload(retiree_id)
+
+    async def do_update(self, actor: Actor, retiree_id: int, changes: Mapping[str, Any]) -> RetireeRecord:
+        current = await self._visible(actor, retiree_id)
+        if "liaison_id" in changes and actor.role != "admin" and changes["liaison_id"] != current.liaison_id:
+            raise Forbidden("only an admin reassigns a retiree", fields={"liaison_id": "may not be changed"})
+        merged = {**_fields_of(current), **changes}
+        if changes.get("sensitive_consent") is False and "health_notes" not in changes and "family" not in changes:
+            merged["health_notes"], merged["family"] = None, None  # withdrawing consent erases them
+        fields = await self.check_fields(merged)
+        async with self.core.db.transaction() as tx:
+            await retiree_store.update_record(tx, retiree_id, fields, now=self.core.clock.now())
+            action = "retiree.reassign" if fields.liaison_id != current.liaison_id else "retiree.update"
+            detail: dict[str, Any] = {"fields": sorted(changes)}
+            if action == "retiree.reassign":
+                detail.update({"from": current.liaison_id, "to": fields.liaison_id})
+            await audit(self.core, tx, actor, action, target_type="retiree", target_id=retiree_id, detail=detail)
+        return await self._reload(retiree_id)
+
+    async def do_delete(self, actor: Actor, retiree_id: int) -> None:
+        await self._visible(actor, retiree_id)
+        async with self.core.db.transaction() as tx:
+            await retiree_store.erase(tx, retiree_id, now=self.core.clock.now())
+            await audit(self.core, tx, actor, "retiree.delete", target_type="retiree", target_id=retiree_id,
+                        detail={"pipl_erasure": True})
+
+    async def _reload(self, retiree_id: int) -> RetireeRecord:
+        record = await retiree_store.get_record(self.core.db, retiree_id)
+        assert record is not None
+        return record
+
+    # ---- the rules a retiree's file obeys ----
+    async def check_fields(self, values: dict[str, Any], tx: Transaction | None = None) -> RetireeFields:
+        """Validate and normalise; InvalidInput names every field that is wrong."""
+        problems: dict[str, str] = {}
+        name = " ".join(str(values.get("name") or "").split())
+        if not name:
+            problems["name"] = "required"
+        for field, limit in TEXT_LIMITS.items():
+            text = values.get(field)
+            if isinstance(text, str):
+                values[field] = text.strip() or None
+                if len(text.strip()) > limit:
+                    problems[field] = f"at most {limit} characters"
+        phones = []
+        for raw in values.get("phones") or ():
+            phone = normalize_phone(raw)
+            if phone is None:
+                problems["phones"] = f"not a phone number: {raw!r}"
+            elif phone not in phones:
+                phones.append(phone)
+        tags = []
+        for tag in values.get("tags") or ():
+            if tag == AGED_TAG:
+                problems["tags"] = "高龄 is computed from the birth date and cannot be set"
+            elif tag not in RETIREE_TAGS:
+                problems["tags"] = f"unknown tag {tag!r}; one of {'、'.join(RETIREE_TAGS)}"
+            elif tag not in tags:
+                tags.append(tag)
+        today = self.core.clock.today()
+        for field in ("birth_date", "party_join_date"):
+            day = values.get(field)
+            if day is not None and not (date(1900, 1, 1) <= day <= today):
+                problems[field] = "must be between 1900-01-01 and today"
+        family = values.get("family")
+        if isinstance(family, Mapping):
+            family = FamilyContact(**family)
+        if family is not None and family.phone:
+            family_phone = normalize_phone(family.phone)
+            if family_phone is None:
+                problems["family"] = f"not a phone number: {family.phone!r}"
+            else:
+                family = family.model_copy(update={"phone": family_phone})
+        consent = bool(values.get("sensitive_consent"))
+        if not consent:
+            for field in SENSITIVE_FIELDS:
+                if values.get(field):
+                    problems[field] = CONSENT_NEEDED
+        liaison_id = values.get("liaison_id")
+        if liaison_id is not None:
+            liaison = await staff_store.get(tx or self.core.db, liaison_id)
+            if liaison is None or not liaison.active or liaison.role == "viewer":
+                problems["liaison_id"] = "no such liaison (an active admin or liaison)"
+        if problems:
+            raise InvalidInput("invalid retiree fields", fields=problems)
+        return RetireeFields(
+            name=name, gender=values.get("gender"), birth_date=values.get("birth_date"), phones=tuple(phones),
+            address=values.get("address"), former_unit=values.get("former_unit"),
+            former_post=values.get("former_post"), retirement_type=values.get("retirement_type"),
+            party_member=bool(values.get("party_member")) or values.get("party_join_date") is not None,
+            party_join_date=values.get("party_join_date"), liaison_id=liaison_id, tags=tuple(tags),
+            hobbies=values.get("hobbies"), health_notes=values.get("health_notes") if consent else None,
+            family=family if consent else None, sensitive_consent=consent, notes=values.get("notes"),
+        )
+
+    # ---- the spreadsheet (台账 in Excel) ----
+    async def do_import(self, actor: Actor, filename: str, data: bytes) -> dict[str, Any]:
+        """All or nothing: every bad row is reported and nothing changes; a good file creates new
+        retirees and updates known ones (by 编号, else by name and birth date), never duplicating."""
+        try:
+            parsed = parse_roster(filename, data, today=self.core.clock.today())
+        except RosterFileError as exc:
+            raise InvalidInput(str(exc), fields={"file": str(exc)}) from None
+        errors = [e.model_dump() for e in parsed.errors]
+        plan: list[tuple[int | None, RetireeFields]] = []
+        for row in parsed.rows:
+            try:
+                plan.append(await self._plan_row(actor, row))
+            except InvalidInput as exc:
+                errors += [{"line": row.line, "column": field, "message": reason}
+                           for field, reason in (exc.fields or {"row": exc.message}).items()]
+        if errors:
+            errors.sort(key=lambda e: e["line"])
+            async with self.core.db.transaction() as tx:
+                await audit(self.core, tx, actor, "retiree.import", result="failed",
+                            detail={"rows": len(parsed.rows) + len(parsed.errors), "bad_rows": len(errors)})
+            raise InvalidInput(f"{len({e['line'] for e in errors})} row(s) need fixing; nothing was imported",
+                               fields={"file": "has bad rows"}, extra={"rows": errors})
+        created = updated = 0
+        now = self.core.clock.now()
+        async with self.core.db.transaction() as tx:
+            for retiree_id, fields in plan:
+                if retiree_id is None:
+                    await retiree_store.insert_record(tx, fields, now=now)
+                    created += 1
+                else:
+                    await retiree_store.update_record(tx, retiree_id, fields, now=now)
+                    updated += 1
+            await audit(self.core, tx, actor, "retiree.import", detail={"created": created, "updated": updated})
+        return {"created": created, "updated": updated, "warnings": parsed.warnings}
+
+    async def _plan_row(self, actor: Actor, row: ImportRow) -> tuple[int | None, RetireeFields]:
+        liaison_id = await self._liaison_named(row.liaison) if "liaison" in row.present else None
+        if row.id is not None:
+            current = await retiree_store.get_record(self.core.db, row.id)
+            if current is None or (actor.scope_liaison_id is not None and current.liaison_id != actor.scope_liaison_id):
+                raise InvalidInput("unknown id", fields={"编号": f"没有编号为 {row.id} 的老同志"})
+        else:
+            found = await retiree_store.find_id_by_name_and_birth(self.core.db, row.name, row.birth_date)
+            current = await retiree_store.get_record(self.core.db, found) if found else None
+        values = {**(_fields_of(current) if current else {}), **_row_values(row, liaison_id)}
+        try:
+            return (current.id if current else None), await self.check_fields(values)
+        except InvalidInput as exc:
+            raise InvalidInput(exc.message, fields={_HEADERS.get(k, k): v for k, v in exc.fields.items()}) from None
+
+    async def _liaison_named(self, name: str | None) -> int | None:
+        if not name:
+            return None
+        matches = [s for s in await staff_store.find_by_name(self.core.db, name) if s.active and s.role != "viewer"]
+        if len(matches) != 1:
+            why = "找不到这位联系干部" if not matches else "有重名的联系干部，请写用户名"
+            raise InvalidInput(why, fields={"联系干部": f"{why}：{name}"})
+        return matches[0].id
+
+    async def export(self, actor: Actor) -> bytes:
+        records, _ = await retiree_store.list_records(
+            self.core.db, RosterFilter(), scope_liaison_id=actor.scope_liaison_id,
+            aged_cutoff=aged_cutoff(self.core.clock.today()), limit=-1, offset=0,
+        )
+        if not actor.sees_sensitive:  # a viewer's copy holds no contact details either
+            records = [r.model_copy(update={"phones": (), "address": None}) for r in records]
+        async with self.core.db.transaction() as tx:
+            await audit(self.core, tx, actor, "retiree.export",
+                        detail={"rows": len(records), "sensitive": actor.sees_sensitive})
+        return export_roster(records, include_sensitive=actor.sees_sensitive, today=self.core.clock.today())
+
+    @staticmethod
+    def _sensitive_present(record: RetireeRecord) -> set[str]:
+        return {f for f in SENSITIVE_FIELDS if getattr(record, f)}
+
+
+def _row_values(row: ImportRow, liaison_id: int | None) -> dict[str, Any]:
+    """The fields a spreadsheet row sets, named as RetireeFields names them."""
+    values: dict[str, Any] = {}
+    for name in row.present:
+        if name == "liaison":
+            values["liaison_id"] = liaison_id
+        elif name in ("family_name", "family_relation", "family_phone"):
+            if row.family_name or row.family_relation or row.family_phone:
+                values["family"] = {"name": row.family_name or "", "relation": row.family_relation,
+                                    "phone": row.family_phone}
+            else:
+                values["family"] = None
+        elif name in RetireeFields.model_fields:
+            value = getattr(row, name)
+            if name in ("party_member", "sensitive_consent") and value is None:
+                continue  # a blank cell does not change a yes/no
+            values[name] = value
+    return values
+
+
+def _fields_of(record: RetireeRecord) -> dict[str, Any]:
+    return {name: getattr(record, name) for name in RetireeFields.model_fields}
