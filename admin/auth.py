@@ -10,8 +10,8 @@ from admin.errors import error_response
 from admin.keys import ROUTE_META, SERVICES
 from yinling.models import Actor
 
-ACTOR = "actor"
-TOKEN = "token"
+ACTOR = web.RequestKey("actor", Actor)
+TOKEN = web.RequestKey("token", str)
 
 
 def client_ip(request: web.Request) -> str:

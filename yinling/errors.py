@@ -1,6 +1,7 @@
 """The one DomainError tree. Faces map it: the bot answers with a kind sentence, the API with a 4xx.
 
     DomainError                      code            HTTP
+    ├── Unauthorized                 unauthorized    401   (wrong password, no valid token)
     ├── NotFound                     not_found       404
     ├── Forbidden                    forbidden       403
     ├── Conflict                     conflict        409
@@ -20,6 +21,11 @@ class DomainError(Exception):
         self.message = message
         self.fields = fields or {}
         self.extra = extra or {}  # more to say, e.g. every bad row of an import
+
+
+class Unauthorized(DomainError):
+    code = "unauthorized"
+    status = 401
 
 
 class NotFound(DomainError):

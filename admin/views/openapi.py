@@ -32,7 +32,7 @@ ERROR_SCHEMA = {
 }
 _ERRORS = {
     "400": "Malformed request",
-    "401": "No valid bearer token",
+    "401": "No valid bearer token (or, at login, a wrong username or password)",
     "403": "The caller's role may not do this",
     "404": "No such object (or not in the caller's scope)",
     "409": "Conflicts with the current state",
@@ -130,7 +130,7 @@ def _error_statuses(route, has_parameters: bool) -> list[str]:
     if "{" in route.path:
         statuses += ["404", "409"]
     if route.path.endswith("/auth/login"):
-        statuses.append("429")
+        statuses += ["401", "429"]
     return sorted(set(statuses))
 
 

@@ -38,7 +38,8 @@ class RegistrationService:
                 raise Conflict("that retiree is already bound to a Telegram account",
                                fields={"retiree_id": "already bound"})
         else:
-            values = {"phones": [registration.phone], **dict(new_retiree or {})}
+            values = dict(new_retiree or {})
+            values["phones"] = values.get("phones") or [registration.phone]  # the phone they verified
             retiree_id = (await self.roster.do_create(actor, values)).id
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:

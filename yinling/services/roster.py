@@ -8,6 +8,7 @@ deletions are audited (which fields, never their values).
 """
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -193,7 +194,8 @@ class RosterService:
         """All or nothing: every bad row is reported and nothing changes; a good file creates new
         retirees and updates known ones (by 编号, else by name and birth date), never duplicating."""
         try:
-            parsed = parse_roster(filename, data, today=self.core.clock.today())
+            # openpyxl takes seconds on a big sheet: keep the event loop free meanwhile.
+            parsed = await asyncio.to_thread(parse_roster, filename, data, today=self.core.clock.today())
         except RosterFileError as exc:
             raise InvalidInput(str(exc), fields={"file": str(exc)}) from None
         errors = [e.model_dump() for e in parsed.errors]
@@ -258,7 +260,9 @@ class RosterService:
         async with self.core.db.transaction() as tx:
             await audit(self.core, tx, actor, "retiree.export",
                         detail={"rows": len(records), "sensitive": actor.sees_sensitive})
-        return export_roster(records, include_sensitive=actor.sees_sensitive, today=self.core.clock.today())
+        return await asyncio.to_thread(
+            export_roster, records, include_sensitive=actor.sees_sensitive, today=self.core.clock.today()
+        )
 
     @staticmethod
     def _sensitive_present(record: RetireeRecord) -> set[str]:

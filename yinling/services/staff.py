@@ -5,12 +5,13 @@ usable token, and a fast hash suffices because the token itself cannot be guesse
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from yinling.clock import from_iso
-from yinling.errors import Conflict, InvalidInput, NotFound, RateLimited
+from yinling.errors import Conflict, InvalidInput, NotFound, RateLimited, Unauthorized
 from yinling.models import Actor, Staff, StaffRole
 from yinling.passwords import hash_password, verify_password
 from yinling.services.audit import audit
@@ -55,7 +56,7 @@ class StaffService:
                 await audit(self.core, tx, None, "login", target_type="staff",
                             target_id=staff.id if staff else None, result="failed", ip=ip, actor_name=username)
         if not ok:
-            raise InvalidInput("wrong username or password", fields={"password": "wrong username or password"})
+            raise Unauthorized("wrong username or password")
         settings = self.core.settings
         token = secrets.token_urlsafe(32)
         expires_at = now + timedelta(hours=settings.session_max_hours)
@@ -76,7 +77,7 @@ class StaffService:
             return
         # Allowed again when enough of the failures have left the window.
         until = max(from_iso(times[-MAX_FAILURES]) + FAILURE_WINDOW for times in blocking)
-        retry_after = max(1, int((until - now).total_seconds()) + 1)
+        retry_after = max(1, math.ceil((until - now).total_seconds()))
         async with self.core.db.transaction() as tx:
             await audit(self.core, tx, None, "login", target_type="staff", result="throttled", ip=ip,
                         actor_name=username)

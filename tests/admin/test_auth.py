@@ -1,0 +1,118 @@
+"""Login, tokens, roles, throttling — and the route table as the one source of who may call what."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from admin.app import create_app
+from admin.routes import ROUTES
+from tests.admin.conftest import PASSWORD, login
+
+
+async def test_login_returns_a_token_that_works_and_logout_revokes_it(api):
+    resp = await api.post("/api/v1/auth/login", json={"username": "wangfang", "password": PASSWORD})
+    body = await resp.json()
+    assert resp.status == 200 and set(body) == {"token", "expires_at"}
+    headers = {"Authorization": f"Bearer {body['token']}"}
+    me = await api.get("/api/v1/me", headers=headers)
+    assert (await me.json())["username"] == "wangfang" and (await me.json())["role"] == "liaison"
+    assert (await api.post("/api/v1/auth/logout", headers=headers)).status == 200
+    assert (await api.get("/api/v1/me", headers=headers)).status == 401
+
+
+async def test_a_wrong_password_is_401_and_audited(api, as_admin):
+    resp = await api.post("/api/v1/auth/login", json={"username": "wangfang", "password": "nope-nope"})
+    assert resp.status == 401 and (await resp.json())["error"]["code"] == "unauthorized"
+    audit = await (await as_admin.get("/api/v1/audit", params={"action": "login"})).json()
+    results = [(e["actor_name"], e["result"]) for e in audit["items"]]
+    assert ("wangfang", "failed") in results and ("admin", "ok") in results
+
+
+async def test_five_failures_in_fifteen_minutes_lock_the_account_with_retry_after(api, clock):
+    for _ in range(5):
+        assert (await api.post("/api/v1/auth/login", json={"username": "wangfang", "password": "x" * 9})).status == 401
+    locked = await api.post("/api/v1/auth/login", json={"username": "wangfang", "password": PASSWORD})
+    assert locked.status == 429 and 0 < int(locked.headers["Retry-After"]) <= 15 * 60
+    clock.advance(timedelta(minutes=15, seconds=1))
+    assert (await api.post("/api/v1/auth/login", json={"username": "wangfang", "password": PASSWORD})).status == 200
+
+
+async def test_five_failures_from_one_address_lock_that_address_for_every_account(api):
+    for name in ("a1", "a2", "a3", "a4", "a5"):
+        await api.post("/api/v1/auth/login", json={"username": name, "password": "wrong-password"})
+    resp = await api.post("/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})
+    assert resp.status == 429 and "Retry-After" in resp.headers
+
+
+async def test_tokens_expire_when_idle_and_after_the_absolute_limit(api, clock, settings):
+    wang = await login(api, "wangfang")
+    clock.advance(timedelta(minutes=settings.session_idle_minutes - 1))
+    assert (await wang.get("/api/v1/me")).status == 200  # in use: stays alive
+    clock.advance(timedelta(minutes=settings.session_idle_minutes + 1))
+    assert (await wang.get("/api/v1/me")).status == 401  # idle too long
+    wang = await login(api, "wangfang")
+    for _ in range(settings.session_max_hours * 60 // (settings.session_idle_minutes // 2) + 1):
+        clock.advance(timedelta(minutes=settings.session_idle_minutes // 2))
+        status = (await wang.get("/api/v1/me")).status
+    assert status == 401  # never idle, but past the absolute limit
+
+
+async def test_unknown_fields_and_bad_json_are_refused_naming_them(api):
+    resp = await api.post("/api/v1/auth/login", json={"username": "a", "password": "b", "role": "admin"})
+    assert resp.status == 422 and "role" in (await resp.json())["error"]["fields"]
+    resp = await api.post("/api/v1/auth/login", data=b"{nope", headers={"Content-Type": "application/json"})
+    assert resp.status == 422 and (await resp.json())["error"]["fields"] == {"body": "not valid JSON"}
+
+
+async def test_a_huge_body_gets_413(api):
+    resp = await api.post("/api/v1/auth/login", data=b"{" + b" " * 400_000 + b"}",
+                          headers={"Content-Type": "application/json"})
+    assert resp.status == 413
+
+
+# ---- the route table ----
+
+def sample_path(path: str) -> str:
+    return path.replace("{id}", "1")
+
+
+async def test_every_route_the_server_answers_is_in_the_route_table(settings, services):
+    app = create_app(settings, services)
+    table = {(r.method, r.path) for r in ROUTES}
+    served = {(route.method, route.resource.canonical) for route in app.router.routes() if route.method != "HEAD"}
+    assert served == table
+
+
+async def test_every_protected_route_answers_401_without_a_valid_token_and_writes_nothing(api, db):
+    before = await db.fetch_value("SELECT count(*) FROM retirees") , await db.fetch_value("SELECT count(*) FROM audit_log")
+    for route in ROUTES:
+        if route.roles is None:
+            continue
+        for headers in ({}, {"Authorization": "Bearer forged-token"}, {"Authorization": "Basic abc"}):
+            resp = await api.request(route.method, sample_path(route.path), headers=headers, json={})
+            assert resp.status == 401, (route.method, route.path, headers)
+    after = await db.fetch_value("SELECT count(*) FROM retirees"), await db.fetch_value("SELECT count(*) FROM audit_log")
+    assert after == before
+
+
+async def test_an_expired_token_is_401_on_every_protected_route(api, clock, settings):
+    admin = await login(api, "admin")
+    clock.advance(timedelta(hours=settings.session_max_hours, minutes=1))
+    for route in ROUTES:
+        if route.roles is not None:
+            resp = await admin.request(route.method, sample_path(route.path), json={})
+            assert resp.status == 401, (route.method, route.path)
+
+
+async def test_every_role_not_allowed_gets_403_and_nothing_changes(api, db):
+    clients = {role: await login(api, user) for role, user in
+               (("admin", "admin"), ("liaison", "wangfang"), ("viewer", "leader"))}
+    for route in ROUTES:
+        if route.roles is None:
+            continue
+        for role, client in clients.items():
+            if role in route.roles:
+                continue
+            snapshot = await db.fetch_all("SELECT * FROM retirees ORDER BY id")
+            resp = await client.request(route.method, sample_path(route.path), json={"name": "x"})
+            assert resp.status == 403, (role, route.method, route.path)
+            assert await db.fetch_all("SELECT * FROM retirees ORDER BY id") == snapshot
