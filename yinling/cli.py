@@ -3,6 +3,9 @@
     yinling serve [--only bot|admin]   run the bot and the staff API (one process by default)
     yinling demo                       a demo office on loopback, with the local Telegram sandbox
     yinling migrate                    apply pending database migrations
+    yinling staff create USERNAME --role ROLE [--display-name N] [--phone P] [--password-stdin]
+    yinling staff list | set-role USERNAME ROLE | reset-password USERNAME [--password-stdin]
+    yinling roster import FILE         import the roster (台账) from .xlsx or .csv, all or nothing
 
 This is the composition root's front door: the faces (bot, admin, sandbox) are imported inside the
 commands that run them, so the core stays free of telegram and aiohttp.
@@ -78,6 +81,86 @@ def cmd_migrate(args: argparse.Namespace) -> None:
     asyncio.run(run())
 
 
+def _with_services(work):
+    """Run `work(services)` against YINLING_DB (migrated first); DomainErrors become one line."""
+    from yinling.clock import SystemClock
+    from yinling.errors import DomainError
+    from yinling.services import build_services
+    from yinling.store.database import Database
+    from yinling.store.migrate import migrate
+
+    settings = _settings()
+
+    async def run():
+        db = await Database.connect(settings.db)
+        try:
+            await migrate(db)
+            return await work(build_services(settings, db, SystemClock(settings.tz)))
+        finally:
+            await db.close()
+
+    try:
+        return asyncio.run(run())
+    except DomainError as exc:
+        detail = "; ".join(f"{k}: {v}" for k, v in exc.fields.items())
+        _fail(exc.message + (f" ({detail})" if detail and detail not in exc.message else ""))
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Again: "):
+        _fail("the passwords differ")
+    return first
+
+
+def cmd_staff(args: argparse.Namespace) -> None:
+    if args.action == "create":
+        password = _read_password(args)
+        staff = _with_services(lambda s: s.staff.do_create_staff(
+            args.username, args.role, password, display_name=args.display_name, phone=args.phone))
+        print(f"created {staff.username} ({staff.role}), id {staff.id}")
+    elif args.action == "list":
+        for staff in _with_services(lambda s: s.staff.list_staff()):
+            print(f"{staff.id:>5}  {staff.username:<20} {staff.role:<8} {staff.display_name}"
+                  + ("" if staff.active else "  (inactive)"))
+    elif args.action == "set-role":
+        staff = _with_services(lambda s: s.staff.do_set_role(args.username, args.role))
+        print(f"{staff.username} is now {staff.role}; their logins were ended")
+    elif args.action == "reset-password":
+        password = _read_password(args)
+        _with_services(lambda s: s.staff.do_reset_password(args.username, password))
+        print(f"password of {args.username} reset; their logins were ended")
+
+
+def cmd_roster(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from yinling.errors import InvalidInput
+    from yinling.models import Actor, Staff
+
+    path = Path(args.file)
+    if not path.is_file():
+        _fail(f"no such file: {path}")
+    operator = Actor(staff=Staff(id=0, username="cli", display_name="命令行", role="admin"), ip="cli")
+
+    async def work(services):
+        try:
+            return await services.roster.do_import(operator, path.name, path.read_bytes())
+        except InvalidInput as exc:
+            for row in exc.extra.get("rows", []):
+                print(f"第 {row['line']} 行  {row.get('column') or ''}  {row['message']}", file=sys.stderr)
+            raise
+
+    result = _with_services(work)
+    for warning in result["warnings"]:
+        print(f"note: {warning}")
+    print(f"imported: {result['created']} created, {result['updated']} updated")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yinling", description="银龄助手 Yinling")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -90,6 +173,28 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(func=cmd_demo)
     migrate = sub.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(func=cmd_migrate)
+
+    staff = sub.add_parser("staff", help="staff accounts").add_subparsers(dest="action", required=True)
+    create = staff.add_parser("create", help="add a staff account")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=["admin", "liaison", "viewer"])
+    create.add_argument("--display-name", help="the name retirees and colleagues know (default: username)")
+    create.add_argument("--phone", help="told to this liaison's retirees when they ask for a person")
+    create.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    staff.add_parser("list", help="list staff accounts")
+    set_role = staff.add_parser("set-role", help="change a staff member's role")
+    set_role.add_argument("username")
+    set_role.add_argument("role", choices=["admin", "liaison", "viewer"])
+    reset = staff.add_parser("reset-password", help="set a new password")
+    reset.add_argument("username")
+    reset.add_argument("--password-stdin", action="store_true")
+    for sub_parser in (create, set_role, reset, staff.choices["list"]):
+        sub_parser.set_defaults(func=cmd_staff)
+
+    roster = sub.add_parser("roster", help="the roster (台账)").add_subparsers(dest="action", required=True)
+    importer = roster.add_parser("import", help="import .xlsx or .csv (all or nothing)")
+    importer.add_argument("file")
+    importer.set_defaults(func=cmd_roster)
     return parser
 
 
