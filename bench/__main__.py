@@ -8,24 +8,27 @@ import argparse
 import asyncio
 import logging
 
-from bench import inbound, send_rate
+from bench import inbound, roster, send_rate
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("which", nargs="*", help="send, inbound (default: both)")
+    parser.add_argument("which", nargs="*", help="send, inbound, roster (default: all)")
     parser.add_argument("--messages", type=int, default=10_000, help="send rate: messages and chats")
     parser.add_argument("--users", type=int, default=1_000, help="inbound: bound users")
     parser.add_argument("--rounds", type=int, default=5, help="inbound: presses per user")
+    parser.add_argument("--retirees", type=int, default=100_000, help="roster: retirees in the database")
     args = parser.parse_args()
-    args.which = args.which or ["send", "inbound"]
-    if unknown := set(args.which) - {"send", "inbound"}:
+    args.which = args.which or ["send", "inbound", "roster"]
+    if unknown := set(args.which) - {"send", "inbound", "roster"}:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     logging.basicConfig(level=logging.ERROR)
     if "send" in args.which:
         asyncio.run(send_rate.main(args.messages))
     if "inbound" in args.which:
         asyncio.run(inbound.main(args.users, args.rounds))
+    if "roster" in args.which:
+        asyncio.run(roster.main(args.retirees))
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ CREATE TABLE retiree_phones (
     phone      TEXT NOT NULL,
     PRIMARY KEY (retiree_id, position)
 );
-CREATE INDEX retiree_phones_phone ON retiree_phones(phone);
+CREATE INDEX retiree_phones_phone ON retiree_phones(phone, retiree_id);  -- covering: search scans only this
 INSERT INTO retiree_phones (retiree_id, position, phone)
     SELECT id, 0, phone FROM retirees WHERE phone IS NOT NULL;
 DROP INDEX retirees_phone;
@@ -30,8 +30,13 @@ ALTER TABLE retirees ADD COLUMN notes TEXT;
 ALTER TABLE retirees ADD COLUMN deleted_at TEXT;  -- PIPL deletion: personal fields erased, row kept for history
 UPDATE retirees SET party_member = 1 WHERE party_join_date IS NOT NULL;
 
-CREATE INDEX retirees_name ON retirees(name);
-CREATE INDEX retirees_birth ON retirees(birth_date);
+-- Every roster query filters on deleted_at IS NULL: leading with it makes counts index-only, and
+-- retirees_live (like every index, ordered by id within equal keys) serves "live, in id order".
+DROP INDEX retirees_liaison;
+CREATE INDEX retirees_live ON retirees(deleted_at);
+CREATE INDEX retirees_live_liaison ON retirees(deleted_at, liaison_id);
+CREATE INDEX retirees_live_birth ON retirees(deleted_at, birth_date);
+CREATE INDEX retirees_name ON retirees(name);  -- narrow: a substring search scans this, not the rows
 
 CREATE TABLE retiree_tags (
     retiree_id INTEGER NOT NULL REFERENCES retirees(id) ON DELETE CASCADE,

@@ -43,6 +43,7 @@ class RegistrationService:
             retiree_id = (await self.roster.do_create(actor, values)).id
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
+            tx.after_commit(self.roster.forget_totals)
             await retiree_store.bind_telegram(tx, retiree_id, user_id=registration.telegram_user_id,
                                               chat_id=registration.telegram_chat_id, now=now)
             await registration_store.decide(tx, registration_id, "approved", now=now)

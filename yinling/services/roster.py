@@ -9,6 +9,7 @@ deletions are audited (which fields, never their values).
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -50,9 +51,41 @@ def aged_cutoff(today: date) -> date:
         return today.replace(year=today.year - AGED_FROM, day=28)
 
 
+class _Totals:
+    """A short-lived memo of list totals. Paging through a list asks for the same count again and
+    again, and on a large roster the count costs far more than the page. Every roster write made
+    through this service clears it at once; changes made elsewhere (a retiree binding their chat,
+    another process) show within TTL seconds."""
+
+    TTL = 3.0
+    LIMIT = 1000
+
+    def __init__(self) -> None:
+        self._values: dict[object, tuple[float, int]] = {}
+
+    def get(self, key: object) -> int | None:
+        found = self._values.get(key)
+        if found is None or time.monotonic() - found[0] > self.TTL:
+            return None
+        return found[1]
+
+    def put(self, key: object, total: int) -> None:
+        if len(self._values) >= self.LIMIT:
+            self._values.clear()
+        self._values[key] = (time.monotonic(), total)
+
+    def clear(self) -> None:
+        self._values.clear()
+
+
 class RosterService:
     def __init__(self, core: Core) -> None:
         self.core = core
+        self._totals = _Totals()
+
+    def forget_totals(self) -> None:
+        """For other services' roster changes (binding a chat): list totals are counted afresh."""
+        self._totals.clear()
 
     # ---- reading ----
     async def list_retirees(
@@ -60,10 +93,19 @@ class RosterService:
     ) -> tuple[list[RetireeRecord], int]:
         if filters.tag is not None and filters.tag not in (*RETIREE_TAGS, AGED_TAG):
             raise InvalidInput("unknown tag", fields={"tag": f"one of {'、'.join((*RETIREE_TAGS, AGED_TAG))}"})
-        return await retiree_store.list_records(
-            self.core.db, filters, scope_liaison_id=actor.scope_liaison_id,
-            aged_cutoff=aged_cutoff(self.core.clock.today()), limit=per_page, offset=(page - 1) * per_page,
+        cutoff = aged_cutoff(self.core.clock.today())
+        key = (actor.scope_liaison_id, filters, cutoff)
+        total = self._totals.get(key)
+        if total is None:
+            total = await retiree_store.count_records(
+                self.core.db, filters, scope_liaison_id=actor.scope_liaison_id, aged_cutoff=cutoff
+            )
+            self._totals.put(key, total)
+        items = await retiree_store.list_records(
+            self.core.db, filters, scope_liaison_id=actor.scope_liaison_id, aged_cutoff=cutoff,
+            limit=per_page, offset=(page - 1) * per_page,
         )
+        return items, total
 
     async def get_retiree(self, actor: Actor, retiree_id: int) -> RetireeRecord:
         record = await self._visible(actor, retiree_id)
@@ -92,6 +134,7 @@ class RosterService:
         fields = await self.check_fields(dict(values))
         async with self.core.db.transaction() as tx:
             retiree_id = await retiree_store.insert_record(tx, fields, now=self.core.clock.now())
+            tx.after_commit(self._totals.clear)
             await audit(self.core, tx, actor, "retiree.create", target_type="retiree", target_id=retiree_id,
                         detail={"fields": sorted(k for k, v in values.items() if v not in (None, "", [], ()))})
         return await self._reload(retiree_id)
@@ -106,6 +149,7 @@ class RosterService:
         fields = await self.check_fields(merged)
         async with self.core.db.transaction() as tx:
             await retiree_store.update_record(tx, retiree_id, fields, now=self.core.clock.now())
+            tx.after_commit(self._totals.clear)
             action = "retiree.reassign" if fields.liaison_id != current.liaison_id else "retiree.update"
             detail: dict[str, Any] = {"fields": sorted(changes)}
             if action == "retiree.reassign":
@@ -117,6 +161,7 @@ class RosterService:
         await self._visible(actor, retiree_id)
         async with self.core.db.transaction() as tx:
             await retiree_store.erase(tx, retiree_id, now=self.core.clock.now())
+            tx.after_commit(self._totals.clear)
             await audit(self.core, tx, actor, "retiree.delete", target_type="retiree", target_id=retiree_id,
                         detail={"pipl_erasure": True})
 
@@ -216,6 +261,7 @@ class RosterService:
         created = updated = 0
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
+            tx.after_commit(self._totals.clear)
             for retiree_id, fields in plan:
                 if retiree_id is None:
                     await retiree_store.insert_record(tx, fields, now=now)
@@ -251,7 +297,7 @@ class RosterService:
         return matches[0].id
 
     async def export(self, actor: Actor) -> bytes:
-        records, _ = await retiree_store.list_records(
+        records = await retiree_store.list_records(
             self.core.db, RosterFilter(), scope_liaison_id=actor.scope_liaison_id,
             aged_cutoff=aged_cutoff(self.core.clock.today()), limit=-1, offset=0,
         )

@@ -6,8 +6,9 @@ Invariants:
 - every multi-statement write runs in `transaction()`, which issues BEGIN IMMEDIATE so the write lock
   is taken up front (a deferred transaction that upgrades later fails with SQLITE_BUSY instead of
   waiting on busy_timeout);
-- reads go to a separate reader connection (WAL lets it read while the writer writes) and see
-  everything committed before they start;
+- reads go to a small pool of reader connections (WAL lets them read while the writer writes)
+  and see everything committed before they start; sqlite3 releases the GIL while a query runs, so
+  readers on their own threads use every core;
 - each aiosqlite call is a thread hop, so helpers here fetch whole results in one call.
 """
 from __future__ import annotations
@@ -67,26 +68,29 @@ class Transaction:
         self._after_commit.append(callback)
 
 
+READERS = 4
+
+
 class Database:
-    def __init__(self, path: Path, writer: aiosqlite.Connection, reader: aiosqlite.Connection) -> None:
+    def __init__(self, path: Path, writer: aiosqlite.Connection, readers: list[aiosqlite.Connection]) -> None:
         self.path = path
         self._writer = writer
-        self._reader = reader
+        self._readers = readers
+        self._busy = [0] * len(readers)  # reads in flight on each reader
         self._write_lock = asyncio.Lock()
 
     @classmethod
-    async def connect(cls, path: Path | str) -> Database:
+    async def connect(cls, path: Path | str, readers: int = READERS) -> Database:
         path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         writer = await _open(path)
-        reader = await _open(path)
-        return cls(path, writer, reader)
+        return cls(path, writer, [await _open(path) for _ in range(readers)])
 
     async def close(self) -> None:
         async with self._write_lock:
             await self._writer.close()
-        await self._reader.close()
+        for reader in self._readers:
+            await reader.close()
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
@@ -129,7 +133,12 @@ class Database:
             await tx.executemany(sql, rows)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        return list(await self._reader.execute_fetchall(sql, params))
+        index = self._busy.index(min(self._busy))  # the least busy reader
+        self._busy[index] += 1
+        try:
+            return list(await self._readers[index].execute_fetchall(sql, params))
+        finally:
+            self._busy[index] -= 1
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
         rows = await self.fetch_all(sql, params)

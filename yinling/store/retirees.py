@@ -103,13 +103,14 @@ def _where(filters: RosterFilter, scope_liaison_id: int | None, aged_cutoff: dat
     if filters.tag == "高龄":
         clauses.append("r.birth_date <= :aged")
         params["aged"] = aged_cutoff.isoformat()
-    elif filters.tag:
-        clauses.append("EXISTS (SELECT 1 FROM retiree_tags t WHERE t.retiree_id = r.id AND t.tag = :tag)")
+    elif filters.tag:  # driven from the tag index, not a scan of the roster
+        clauses.append("r.id IN (SELECT retiree_id FROM retiree_tags WHERE tag = :tag)")
         params["tag"] = filters.tag
     if filters.q:
+        # The matches first (one pass over names, one over phones), then only those rows.
         clauses.append(
-            "(r.name LIKE :q ESCAPE '\\' OR EXISTS (SELECT 1 FROM retiree_phones p"
-            " WHERE p.retiree_id = r.id AND p.phone LIKE :q ESCAPE '\\'))"
+            "r.id IN (SELECT id FROM retirees WHERE name LIKE :q ESCAPE '\\'"
+            " UNION SELECT retiree_id FROM retiree_phones WHERE phone LIKE :q ESCAPE '\\')"
         )
         escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params["q"] = f"%{escaped}%"
@@ -121,6 +122,12 @@ def _where(filters: RosterFilter, scope_liaison_id: int | None, aged_cutoff: dat
     return " AND ".join(clauses), params
 
 
+async def count_records(conn: Reader, filters: RosterFilter, *, scope_liaison_id: int | None, aged_cutoff: date) -> int:
+    where, params = _where(filters, scope_liaison_id, aged_cutoff)
+    row = await conn.fetch_one(f"SELECT count(*) AS n FROM retirees r WHERE {where}", params)
+    return row["n"] if row else 0
+
+
 async def list_records(
     conn: Reader,
     filters: RosterFilter,
@@ -129,14 +136,16 @@ async def list_records(
     aged_cutoff: date,
     limit: int,
     offset: int,
-) -> tuple[list[RetireeRecord], int]:
+) -> list[RetireeRecord]:
+    """One page in id order; limit -1 means all."""
     where, params = _where(filters, scope_liaison_id, aged_cutoff)
-    total_row = await conn.fetch_one(f"SELECT count(*) AS n FROM retirees r WHERE {where}", params)
+    # The page's ids first: phones and tags are then gathered for those rows only.
     rows = await conn.fetch_all(
-        f"{_RECORD_SELECT} WHERE {where} ORDER BY r.id LIMIT :limit OFFSET :offset",
+        f"{_RECORD_SELECT} WHERE r.id IN (SELECT r.id FROM retirees r WHERE {where}"
+        " ORDER BY r.id LIMIT :limit OFFSET :offset) ORDER BY r.id",
         {**params, "limit": limit, "offset": offset},
     )
-    return [record_from_row(r) for r in rows], total_row["n"] if total_row else 0
+    return [record_from_row(r) for r in rows]
 
 
 def _field_params(fields: RetireeFields, now: datetime) -> dict:
@@ -187,6 +196,30 @@ async def insert_record(tx: Transaction, fields: RetireeFields, *, now: datetime
     )
     await _replace_phones_and_tags(tx, retiree_id, fields)
     return retiree_id
+
+
+async def insert_records(tx: Transaction, many: list[RetireeFields], *, now: datetime) -> list[int]:
+    """Many new retirees in three statements. Ids are consecutive: within this write transaction
+    nobody else inserts, and SQLite gives each new row max(id) + 1."""
+    start = (await tx.fetch_one("SELECT coalesce(max(id), 0) AS m FROM retirees"))["m"] + 1
+    ids = list(range(start, start + len(many)))
+    await tx.executemany(
+        "INSERT INTO retirees (id, name, gender, birth_date, address, former_unit, former_post, retirement_type,"
+        " party_member, party_join_date, liaison_id, hobbies, health_notes, family_name, family_relation,"
+        " family_phone, sensitive_consent, consent_at, notes, created_at, updated_at) VALUES (:id, :name,"
+        " :gender, :birth, :address, :unit, :post, :rtype, :party, :party_date, :liaison, :hobbies, :health,"
+        " :fname, :frel, :fphone, :consent, CASE WHEN :consent THEN :now END, :notes, :now, :now)",
+        [{**_field_params(fields, now), "id": i} for i, fields in zip(ids, many, strict=True)],
+    )
+    await tx.executemany(
+        "INSERT INTO retiree_phones (retiree_id, position, phone) VALUES (:id, :pos, :phone)",
+        [{"id": i, "pos": n, "phone": p} for i, f in zip(ids, many, strict=True) for n, p in enumerate(f.phones)],
+    )
+    await tx.executemany(
+        "INSERT INTO retiree_tags (retiree_id, tag) VALUES (:id, :tag)",
+        [{"id": i, "tag": t} for i, f in zip(ids, many, strict=True) for t in f.tags],
+    )
+    return ids
 
 
 async def update_record(tx: Transaction, retiree_id: int, fields: RetireeFields, *, now: datetime) -> None:

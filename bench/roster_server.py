@@ -1,0 +1,59 @@
+"""The server side of the roster benchmark, in its own process: the staff API and, on a second
+port, a bare aiohttp JSON endpoint returning a page of the same size.
+
+    python -m bench.roster_server DB API_PORT BARE_PORT"""
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from pathlib import Path
+
+from aiohttp import web
+
+from admin.app import create_app
+from yinling.clock import SystemClock
+from yinling.config import Settings
+from yinling.services import build_services
+from yinling.store.database import Database
+
+
+def bare_app() -> web.Application:
+    """GET /bare returns whatever was PUT there: the benchmark puts a real page of the roster, so
+    both endpoints move the same bytes."""
+    body = {"text": "{}"}
+
+    async def get(request: web.Request) -> web.Response:
+        return web.Response(text=body["text"], content_type="application/json")
+
+    async def put(request: web.Request) -> web.Response:
+        body["text"] = json.dumps(await request.json(), ensure_ascii=False)
+        return web.Response(status=204)
+
+    app = web.Application()
+    app.router.add_get("/bare", get)
+    app.router.add_put("/bare", put)
+    return app
+
+
+async def serve(db_path: str, api_port: int, bare_port: int) -> None:
+    settings = Settings(_env_file=None, db=Path(db_path), admin_port=api_port)
+    db = await Database.connect(settings.db)
+    services = build_services(settings, db, SystemClock(settings.tz))
+    runners = []
+    for app, port in ((create_app(settings, services), api_port), (bare_app(), bare_port)):
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        await web.TCPSite(runner, "127.0.0.1", port).start()
+        runners.append(runner)
+    print("ready", flush=True)
+    try:
+        await asyncio.Event().wait()
+    finally:
+        for runner in runners:
+            await runner.cleanup()
+        await db.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
