@@ -66,7 +66,9 @@ def print_banner(sandbox_url: str, admin_url: str, passwords: dict[str, str], se
         "",
         f"银龄助手 demo is running (ready in {seconds:.1f} s). Press Ctrl+C to stop.",
         f"  Web chat (act as a retiree):  {sandbox_url}/",
-        f"  Staff API:                    {admin_url}/healthz",
+        f"  Staff API:                    {admin_url}/api/openapi.json",
+        f"    log in: curl -X POST {admin_url}/api/v1/auth/login -H 'Content-Type: application/json' \\",
+        "            -d '{\"username\": \"admin\", \"password\": \"<below>\"}'",
         "  Staff accounts (username / password / role):",
     ]
     roles = {"admin": "admin", "wangfang": "liaison", "lileader": "viewer"}
