@@ -10,7 +10,7 @@ from admin.auth import actor_of
 from admin.keys import SERVICES
 from admin.parsing import Page, PageQuery, Strict, TooLarge, parse_json, parse_query, path_id, respond
 from yinling.errors import InvalidInput
-from yinling.models import FamilyContact, Gender, RetireeRecord, RetirementType, RosterFilter, age_on
+from yinling.models import FamilyContact, Gender, RetireeRecord, RetirementType, RosterFilter
 
 MAX_PER_PAGE = 100
 # A viewer (a leader) sees statistics and non-sensitive fields only.
@@ -88,10 +88,7 @@ RetireePage = Page[RetireeOut]
 
 
 def retiree_out(request: web.Request, record: RetireeRecord) -> dict:
-    roster = request.app[SERVICES].roster
-    today = roster.core.clock.today()
-    tags = list(record.tags) + (["高龄"] if roster.is_aged(record) else [])
-    age = age_on(record.birth_date, today)
+    age, tags = request.app[SERVICES].roster.age_and_tags(record)
     out = RetireeOut.model_validate({**record.model_dump(), "tags": tags, "age": age, "phones": list(record.phones)})
     hidden = VIEWER_HIDDEN if actor_of(request).role == "viewer" else set()
     return out.model_dump(mode="json", exclude=hidden)

@@ -24,6 +24,8 @@ from yinling.models import (
     RetireeFields,
     RetireeRecord,
     RosterFilter,
+    age_on,
+    is_aged,
 )
 from yinling.phones import normalize_phone
 from yinling.roster_io import ImportRow, RosterFileError, export_roster, parse_roster
@@ -121,8 +123,10 @@ class RosterService:
             raise NotFound("no such retiree")
         return record
 
-    def is_aged(self, record: RetireeRecord) -> bool:
-        return record.birth_date is not None and record.birth_date <= aged_cutoff(self.core.clock.today())
+    def age_and_tags(self, record: RetireeRecord) -> tuple[int | None, list[str]]:
+        """Age today, and the stored tags plus the computed 高龄 when 80 or older."""
+        today = self.core.clock.today()
+        return age_on(record.birth_date, today), [*record.tags, *([AGED_TAG] if is_aged(record.birth_date, today) else [])]
 
     # ---- writing ----
     async def do_create(self, actor: Actor, values: Mapping[str, Any]) -> RetireeRecord:
