@@ -200,28 +200,11 @@ class RetireeFields(Frozen):
     notes: str | None = None
 
 
-class RetireeRecord(Frozen):
+class RetireeRecord(RetireeFields):
     """One retiree's whole file (一人一档), as staff with full access see it."""
 
     id: int
-    name: str
-    gender: Gender | None = None
-    birth_date: date | None = None
-    phones: tuple[str, ...] = ()
-    address: str | None = None
-    former_unit: str | None = None
-    former_post: str | None = None
-    retirement_type: RetirementType | None = None
-    party_member: bool = False
-    party_join_date: date | None = None
-    liaison_id: int | None = None
     liaison_name: str | None = None
-    tags: tuple[str, ...] = ()
-    hobbies: str | None = None
-    health_notes: str | None = None  # sensitive: needs sensitive_consent
-    family: FamilyContact | None = None  # sensitive: needs sensitive_consent
-    sensitive_consent: bool = False
-    notes: str | None = None
     telegram_bound: bool = False
     reachable: bool = True
     created_at: datetime | None = None

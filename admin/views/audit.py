@@ -1,13 +1,12 @@
 """The audit log, for admins."""
 from __future__ import annotations
 
-from datetime import datetime
-
 from aiohttp import web
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from admin.keys import SERVICES
 from admin.parsing import Page, PageQuery, parse_query, respond
+from yinling.models import AuditEntry
 
 MAX_PER_PAGE = 100
 
@@ -19,20 +18,7 @@ class AuditQuery(PageQuery):
     target_id: int | None = Field(None, ge=1)
 
 
-class AuditOut(BaseModel):
-    id: int
-    at: datetime
-    actor_id: int | None
-    actor_name: str | None
-    ip: str | None
-    action: str
-    target_type: str | None
-    target_id: int | None
-    result: str
-    detail: dict
-
-
-AuditPage = Page[AuditOut]
+AuditPage = Page[AuditEntry]
 
 
 async def list_audit(request: web.Request) -> web.Response:
@@ -42,6 +28,6 @@ async def list_audit(request: web.Request) -> web.Response:
         action=query.action, actor_id=query.actor_id, target_type=query.target_type, target_id=query.target_id,
         limit=per_page, offset=(query.page - 1) * per_page,
     )
-    page = AuditPage(items=[AuditOut(**i.model_dump()) for i in items], total=total, page=query.page,
+    page = AuditPage(items=items, total=total, page=query.page,
                      per_page=per_page)
     return respond(page)
