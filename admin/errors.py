@@ -30,7 +30,9 @@ async def error_middleware(request: web.Request, handler) -> web.StreamResponse:
     except web.HTTPException as exc:
         if exc.status < 400:
             raise
-        return error_response(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason)
+        # Keep what aiohttp says beside the status (a 405's Allow header, for one).
+        headers = {k: v for k, v in exc.headers.items() if k.lower() not in ("content-type", "content-length")}
+        return error_response(exc.status, exc.reason.lower().replace(" ", "_"), exc.reason, headers=headers)
     except Exception:
         log.exception("%s %s failed", request.method, request.path)
         return error_response(500, "internal", "internal error")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
 
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -12,6 +12,8 @@ from yinling.errors import DomainError, InvalidInput
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
 JSON_BODY_LIMIT = 256 * 1024
+MAX_ID = 2**63 - 1  # SQLite's largest integer: a bigger id cannot exist, and must not reach the driver
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class TooLarge(DomainError):
@@ -20,9 +22,10 @@ class TooLarge(DomainError):
 
 
 class Strict(BaseModel):
-    """Request bodies: unknown fields are refused, not ignored."""
+    """Request bodies: unknown fields are refused, not ignored; JSON bodies are validated strictly
+    (no 0 for false, no number for a date)."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid")
 
 
 class PageQuery(Strict):
@@ -65,7 +68,11 @@ async def parse_json(request: web.Request, model: type[M]) -> M:
         raise InvalidInput("body is not valid JSON", fields={"body": "not valid JSON"}) from None
     if not isinstance(data, dict):
         raise InvalidInput("body must be a JSON object", fields={"body": "must be a JSON object"})
-    return validate(model, data)
+    try:
+        return model.model_validate_json(raw, strict=True)
+    except ValidationError as exc:
+        fields = field_errors(exc)
+        raise InvalidInput(f"invalid {', '.join(fields)}", fields=fields) from None
 
 
 def parse_query(request: web.Request, model: type[M]) -> M:
@@ -77,9 +84,10 @@ def parse_query(request: web.Request, model: type[M]) -> M:
 
 
 def path_id(request: web.Request, name: str = "id") -> int:
+    """The route matched digits only; here they must also fit an id."""
     raw = request.match_info[name]
-    if not raw.isdigit() or len(raw) > 18:
-        raise InvalidInput(f"{name} must be a positive integer", fields={name: "not an id"})
+    if not raw.isdigit() or not 1 <= int(raw) <= MAX_ID:
+        raise InvalidInput(f"{name} must be an integer from 1 to {MAX_ID}", fields={name: "not an id"})
     return int(raw)
 
 

@@ -86,4 +86,6 @@ def webhook_route(path: str) -> Route:
 def add_routes(app: web.Application, routes: tuple[Route, ...]) -> None:
     meta = app.setdefault(ROUTE_META, {})
     for route in routes:
-        meta[app.router.add_route(route.method, route.path, route.handler)] = route
+        # Ids match digits only, so /retirees/import is never taken for /retirees/{id}.
+        path = route.path.replace("{id}", r"{id:\d+}")
+        meta[app.router.add_route(route.method, path, route.handler)] = route

@@ -5,7 +5,7 @@ from aiohttp import web
 from pydantic import Field
 
 from admin.keys import SERVICES
-from admin.parsing import Page, PageQuery, parse_query, respond
+from admin.parsing import Id, Page, PageQuery, parse_query, respond
 from yinling.models import AuditEntry
 
 MAX_PER_PAGE = 100
@@ -13,9 +13,9 @@ MAX_PER_PAGE = 100
 
 class AuditQuery(PageQuery):
     action: str | None = Field(None, max_length=50)
-    actor_id: int | None = Field(None, ge=1)
+    actor_id: Id | None = None
     target_type: str | None = Field(None, max_length=30)
-    target_id: int | None = Field(None, ge=1)
+    target_id: Id | None = None
 
 
 AuditPage = Page[AuditEntry]

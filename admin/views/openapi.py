@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from admin.keys import ROUTES_KEY
+from admin.parsing import MAX_ID
 
 REF = "#/components/schemas/{model}"
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
@@ -78,7 +79,7 @@ def _operation(route, refs) -> dict[str, Any]:
     if route.roles:
         operation["description"] = f"Roles: {', '.join(sorted(route.roles))}."
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}
+        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
         for name in _PATH_PARAM.findall(route.path)
     ]
     if route.query:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from admin.auth import actor_of
 from admin.keys import SERVICES
-from admin.parsing import Strict, parse_json, path_id, respond
+from admin.parsing import Id, Strict, parse_json, path_id, respond
 from admin.views.retirees import RetireeCreate
 from yinling.phones import mask_phone
 
@@ -31,7 +31,7 @@ class RegistrationList(BaseModel):
 
 
 class ApproveBody(Strict):
-    retiree_id: int | None = Field(None, ge=1, description="bind to this retiree")
+    retiree_id: Id | None = Field(None, description="bind to this retiree")
     new_retiree: RetireeCreate | None = Field(None, description="or create one and bind to it")
 
 

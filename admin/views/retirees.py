@@ -2,17 +2,21 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal, get_args
 
+import aiohttp.http_exceptions
 from aiohttp import web
 from pydantic import BaseModel, Field
 
 from admin.auth import actor_of
 from admin.keys import SERVICES
-from admin.parsing import Page, PageQuery, Strict, TooLarge, parse_json, parse_query, path_id, respond
+from admin.parsing import Id, Page, PageQuery, Strict, TooLarge, parse_json, parse_query, path_id, respond
 from yinling.errors import InvalidInput
-from yinling.models import FamilyContact, Gender, RetireeRecord, RetirementType, RosterFilter
+from yinling.models import RETIREE_TAGS, FamilyContact, Gender, RetireeRecord, RetirementType, RosterFilter
 
 MAX_PER_PAGE = 100
+Tag = Literal["独居", "丧偶", "患病", "失能", "空巢", "异地居住", "特殊困难"]  # RETIREE_TAGS, as a schema enum
+FilterTag = Literal["独居", "丧偶", "患病", "失能", "空巢", "异地居住", "特殊困难", "高龄"]
 # A viewer (a leader) sees statistics and non-sensitive fields only.
 VIEWER_HIDDEN = {"phones", "address", "health_notes", "family"}
 
@@ -26,7 +30,7 @@ class FamilyIn(Strict):
 class RetireeWrite(Strict):
     """Fields staff write. In PATCH every field is optional and only those sent change."""
 
-    name: str | None = Field(None, max_length=50)
+    name: str = Field(None, min_length=1, max_length=50, description="may be changed, not removed")  # type: ignore[assignment]
     gender: Gender | None = None
     birth_date: date | None = None
     phones: list[str] | None = Field(None, max_length=5)
@@ -36,8 +40,8 @@ class RetireeWrite(Strict):
     retirement_type: RetirementType | None = None
     party_member: bool | None = None
     party_join_date: date | None = None
-    liaison_id: int | None = Field(None, ge=1)
-    tags: list[str] | None = Field(None, max_length=10)
+    liaison_id: Id | None = None
+    tags: list[Tag] | None = Field(None, max_length=10)
     hobbies: str | None = Field(None, max_length=500)
     health_notes: str | None = Field(None, max_length=2000)
     family: FamilyIn | None = None
@@ -77,8 +81,8 @@ class RetireeOut(BaseModel):
 
 
 class RetireeQuery(PageQuery):
-    liaison_id: int | None = Field(None, ge=1)
-    tag: str | None = Field(None, max_length=10)
+    liaison_id: Id | None = None
+    tag: FilterTag | None = None
     q: str | None = Field(None, max_length=50, description="part of a name or phone number")
     bound: bool | None = None
     reachable: bool | None = None
@@ -159,11 +163,17 @@ async def _uploaded_file(request: web.Request) -> tuple[str, bytes]:
         raise InvalidInput("upload the file as multipart/form-data", fields={"file": "missing"})
     if request.content_length is not None and request.content_length > IMPORT_LIMIT:
         raise TooLarge("file over 10 MB")
-    reader = await request.multipart()
-    async for part in reader:
-        if part.name == "file":
-            data = await part.read(decode=False)
-            if len(data) > IMPORT_LIMIT:
-                raise TooLarge("file over 10 MB")
-            return part.filename or "upload", bytes(data)
+    try:
+        reader = await request.multipart()
+        async for part in reader:
+            if part.name == "file":
+                data = await part.read(decode=False)
+                if len(data) > IMPORT_LIMIT:
+                    raise TooLarge("file over 10 MB")
+                return part.filename or "upload", bytes(data)
+    except (ValueError, aiohttp.http_exceptions.HttpProcessingError):  # no boundary, broken part headers
+        raise InvalidInput("the upload is not well-formed multipart/form-data", fields={"file": "malformed"}) from None
     raise InvalidInput("no file field in the upload", fields={"file": "missing"})
+
+
+assert set(get_args(Tag)) == set(RETIREE_TAGS)  # the schema's enum is the product's list
