@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from admin.auth import actor_of
 from admin.keys import SERVICES
-from admin.parsing import Id, Strict, parse_json, path_id, respond
+from admin.parsing import Id, Page, PageQuery, Strict, parse_json, parse_query, path_id, respond
 from admin.views.retirees import RetireeCreate
 from yinling.phones import mask_phone
 
@@ -23,11 +23,8 @@ class RegistrationOut(BaseModel):
     created_at: datetime
 
 
-class RegistrationList(BaseModel):
-    items: list[RegistrationOut]
-    total: int
-    page: int = 1
-    per_page: int
+RegistrationList = Page[RegistrationOut]
+MAX_PER_PAGE = 100
 
 
 class ApproveBody(Strict):
@@ -40,11 +37,15 @@ class Approved(BaseModel):
 
 
 async def list_registrations(request: web.Request) -> web.Response:
-    pending = await request.app[SERVICES].registrations.list_pending()
+    query = parse_query(request, PageQuery)
+    per_page = min(query.per_page, MAX_PER_PAGE)
+    pending, total = await request.app[SERVICES].registrations.list_pending(
+        limit=per_page, offset=(query.page - 1) * per_page
+    )
     viewer = actor_of(request).role == "viewer"
     items = [RegistrationOut(**{**r.model_dump(), "phone": mask_phone(r.phone) if viewer else r.phone})
              for r in pending]
-    return respond(RegistrationList(items=items, total=len(items), per_page=max(len(items), 1)))
+    return respond(RegistrationList(items=items, total=total, page=query.page, per_page=per_page))
 
 
 async def approve(request: web.Request) -> web.Response:

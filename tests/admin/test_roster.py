@@ -237,7 +237,7 @@ async def pending(services, phone: str = "13766665555", user_id: int = 777001) -
 
     event = ChatEvent(event_id=user_id, user_id=user_id, chat_id=user_id, display_name="新人")
     await services.conversation.do_contact(event, Contact(phone=phone, user_id=user_id))
-    [registration] = await services.registrations.list_pending()
+    [registration], _ = await services.registrations.list_pending()
     return registration.id
 
 

@@ -45,7 +45,7 @@ async def test_an_unknown_phone_is_told_staff_will_call_and_staff_see_it(app, sb
     await newcomer.tap("📱 验证手机号")
     answer = await newcomer.wait_for_bot_message("不在我们的名单里")
     assert answer["text"] == texts.UNKNOWN_PHONE
-    [pending] = await registration_store.list_pending(db)
+    [pending], _ = await registration_store.list_pending(db)
     assert pending.telegram_user_id == newcomer.id and pending.phone == UNKNOWN_PHONE
 
     async def staff_told() -> bool:

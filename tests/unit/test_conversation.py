@@ -62,7 +62,7 @@ async def test_unknown_phone_records_a_pending_registration_and_tells_staff_once
     events = Events()
     await services.conversation.do_contact(events.next(), Contact(phone=UNKNOWN_PHONE, user_id=TELEGRAM_USER))
     await services.conversation.do_contact(events.next(), Contact(phone=UNKNOWN_PHONE, user_id=TELEGRAM_USER))
-    [pending] = await registration_store.list_pending(db)
+    [pending], _ = await registration_store.list_pending(db)
     assert pending.phone == UNKNOWN_PHONE and pending.reason == "unknown_phone"
     assert await last_text(db) == texts.UNKNOWN_PHONE
     staff = await outbox_rows(db, STAFF_CHAT_ID)
@@ -76,7 +76,7 @@ async def test_phone_already_bound_to_another_account_goes_to_staff(services, db
     await services.conversation.do_contact(Events(OTHER_TELEGRAM_USER, start=2000).next(), Contact(phone=ROSTER_PHONE, user_id=OTHER_TELEGRAM_USER))
     await services.conversation.do_contact(Events().next(), Contact(phone=ROSTER_PHONE, user_id=TELEGRAM_USER))
     assert await last_text(db) == texts.BOUND_ELSEWHERE
-    [pending] = await registration_store.list_pending(db)
+    [pending], _ = await registration_store.list_pending(db)
     assert pending.reason == "bound_elsewhere" and pending.telegram_user_id == TELEGRAM_USER
 
 

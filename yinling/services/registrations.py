@@ -21,8 +21,8 @@ class RegistrationService:
         self.core = core
         self.roster = roster
 
-    async def list_pending(self) -> list[PendingRegistration]:
-        return await registration_store.list_pending(self.core.db)
+    async def list_pending(self, *, limit: int = 100, offset: int = 0) -> tuple[list[PendingRegistration], int]:
+        return await registration_store.list_pending(self.core.db, limit=limit, offset=offset)
 
     async def do_approve(
         self, actor: Actor, registration_id: int, *, retiree_id: int | None, new_retiree: Mapping[str, Any] | None

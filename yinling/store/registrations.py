@@ -55,11 +55,13 @@ async def get_pending_for_user(conn: Reader, user_id: int) -> PendingRegistratio
     return registration_from_row(row) if row else None
 
 
-async def list_pending(conn: Reader) -> list[PendingRegistration]:
+async def list_pending(conn: Reader, *, limit: int = 100, offset: int = 0) -> tuple[list[PendingRegistration], int]:
+    total = await conn.fetch_one("SELECT count(*) AS n FROM pending_registrations WHERE status = 'pending'")
     rows = await conn.fetch_all(
-        f"SELECT {COLUMNS} FROM pending_registrations WHERE status = 'pending' ORDER BY id"
+        f"SELECT {COLUMNS} FROM pending_registrations WHERE status = 'pending' ORDER BY id LIMIT :l OFFSET :o",
+        {"l": limit, "o": offset},
     )
-    return [registration_from_row(r) for r in rows]
+    return [registration_from_row(r) for r in rows], total["n"] if total else 0
 
 
 async def get(conn: Reader, registration_id: int) -> PendingRegistration | None:
