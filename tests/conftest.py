@@ -42,3 +42,11 @@ def settings(db_path: Path):
 @pytest.fixture
 def services(settings, db, clock) -> Services:
     return build_services(settings, db, clock)
+
+
+@pytest.fixture
+def office_admin():
+    """An admin acting through the staff API (services take an Actor)."""
+    from yinling.models import Actor, Staff
+
+    return Actor(staff=Staff(id=1, username="admin", display_name="王芳", role="admin"), ip="127.0.0.1")

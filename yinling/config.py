@@ -11,6 +11,13 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API_URL = "https://api.telegram.org"
+# Durations: 30m, 4h, 7d (calendar), 1wd (working days, by the official Chinese calendar).
+DEFAULT_SLA: dict[str, dict[str, str]] = {
+    "urgent": {"first_response": "30m", "resolution": "24h"},
+    "high": {"first_response": "4h", "resolution": "3d"},
+    "normal": {"first_response": "1wd", "resolution": "7d"},
+    "low": {"first_response": "2wd", "resolution": "14d"},
+}
 
 
 class Settings(BaseSettings):
@@ -38,6 +45,11 @@ class Settings(BaseSettings):
     group_per_minute: int = Field(20, ge=1, description="Messages per minute to one group")
     outbox_poll_seconds: float = Field(1.0, gt=0, description="How often the sender looks for work")
     office_phone: str | None = Field(None, description="The office's phone, told to retirees")
+    help_requests_per_hour: int = Field(10, ge=1, description="New help requests one retiree may open an hour")
+    sla: dict[str, dict[str, str]] = Field(
+        default_factory=lambda: dict(DEFAULT_SLA),
+        description="Help request SLAs: {priority or priority/category: {first_response, resolution}}",
+    )
     session_idle_minutes: int = Field(120, ge=1, description="A staff login ends after this long unused")
     session_max_hours: int = Field(12, ge=1, description="A staff login ends this long after it began")
     log_level: str = Field("INFO", description="Logging level")

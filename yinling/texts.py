@@ -126,3 +126,58 @@ BUTTON_EXPIRED_MENU = "这个按钮已经过期了。请点下面的按钮，重
 REGISTRATION_APPROVED = "{name}，您好！工作人员已经核对好您的信息。\n以后有什么事，点下面的大按钮就行。"
 REGISTRATION_REJECTED = "您好！工作人员核对后，暂时没能为您开通。如有疑问，请联系工作人员。"
 REGISTRATION_REJECTED_WITH_PHONE = "您好！工作人员核对后，暂时没能为您开通。如有疑问，请打电话：{phone}。"
+
+# ---- 我要求助 ---------------------------------------------------------------------------------------------
+HELP_CHOOSE_CATEGORY = "请问您需要哪方面的帮助？请点下面的按钮。"
+HELP_DESCRIBE = (
+    "请说说是什么事。打字、发语音、发照片都可以，可以分几条说。\n说完了，请点「✅ 说完了」。"
+)
+HELP_PART_RECEIVED = "收到了（已记下 {count} 条）。还有要说的可以接着说，说完了请点「✅ 说完了」。"
+HELP_NOTHING_YET = "您还没有说是什么事。请打字、发语音或照片告诉我们，说完了再点「✅ 说完了」。"
+HELP_ASK_URGENCY = "这件事急不急？"
+HELP_SUMMARY = "请核对一下：\n类别：{category}\n内容：{content}\n紧急程度：{urgency}\n\n没问题请点「✅ 确认提交」。"
+HELP_SUMMARY_MEDIA = "{text}（另有{media}）"
+HELP_SUBMITTED = "求助单 #{id} 已收到。\n您的联系干部{liaison}会尽快跟进。请留意这里的消息。"
+HELP_SUBMITTED_NO_LIAISON = "求助单 #{id} 已收到。\n工作人员会尽快跟进。请留意这里的消息。"
+HELP_URGENT_ADVICE = "如果有生命危险，请马上拨打 120 急救电话；着火请拨打 119。"
+HELP_URGENT_LIAISON_PHONE = "您的联系干部{liaison}的电话：{phone}。"
+HELP_JOINED_OPEN = "您这一小时内提交的求助已经比较多了，这次的内容已经补充到求助单 #{id}，工作人员会一并处理。"
+HELP_ACCEPTED = "您的求助单 #{id} 已受理，{staff}正在处理。"
+HELP_REPLY = "关于求助单 #{id}，{staff}回复您：\n{text}"
+HELP_RESOLVED = "您的求助单 #{id} 已处理完毕。请问问题解决了吗？"
+HELP_PENDING = "您的求助单 #{id} 正在等待办理（{reason}），有进展会马上告诉您。"
+HELP_REOPENED = "好的，求助单 #{id} 已重新打开，工作人员会继续跟进。"
+HELP_CLOSED_THANKS = "太好了！请为这次服务打个分："
+HELP_ASK_COMMENT = "谢谢您的评价！还有什么想说的吗？可以打字或发语音；不想说请点「不用了」。"
+HELP_COMMENT_THANKS = "谢谢您的意见，我们会努力做得更好。"
+HELP_ALREADY_RATED = "这张求助单已经评价过了，谢谢您！"
+HELP_ADDED = "已补充到求助单 #{id}，工作人员会看到。还有要说的可以接着说，说完了请点「✅ 说完了」。"
+HELP_ADD_PROMPT = "请说说要补充的内容（打字、语音、照片都可以），说完了请点「✅ 说完了」。"
+HELP_MINE_NONE = "您还没有提交过求助。需要帮助时，点「🙋 我要求助」就行。"
+HELP_MINE_LIST = "您最近的求助单（点一下可以查看）："
+HELP_NOT_FOUND = "没有找到这张求助单。请点下面的按钮重新选择。"
+HELP_THREAD_HEADER = "求助单 #{id}（{category}，{status}）"
+HELP_STATUS = {"new": "已提交", "open": "处理中", "pending": "等待办理", "resolved": "已处理", "closed": "已完成"}
+HELP_URGENCY = {"urgent": "很急", "normal": "不急"}
+HELP_MEDIA_NAMES = {"voice": "语音", "photo": "照片", "document": "文件"}
+HELP_WHO_RETIREE = "我"
+HELP_WHO_STAFF = "工作人员"
+
+DONE_BUTTON = "✅ 说完了"
+URGENT_BUTTON = "🔴 很急"
+NOT_URGENT_BUTTON = "不急"
+CONFIRM_BUTTON = "✅ 确认提交"
+RETELL_BUTTON = "✏️ 重新说"
+NO_COMMENT_BUTTON = "不用了"
+SOLVED_BUTTON = "问题解决了"
+UNSOLVED_BUTTON = "还没解决"
+ADD_MORE_BUTTON = "补充说明"
+MINE_HELP_BUTTON = "📋 我的求助"
+MINE_PROMPT = "请点下面的按钮，选择要看的内容。"
+
+# Words that make a request urgent wherever they appear (falls, chest pain, breathlessness ...).
+URGENT_WORDS = ("摔倒", "摔了", "跌倒", "胸痛", "胸口痛", "喘不上气", "喘不过气", "呼吸困难", "晕倒", "昏倒",
+                "昏迷", "出血", "流血", "着火", "起火", "火灾", "煤气", "中风")
+
+STAFF_HELP_CARD = "【求助单 #{id}】{urgent}{name}（#{retiree_id}）· {category}\n{summary}\n联系干部：{liaison}"
+STAFF_URGENT_MARK = "🔴紧急 "

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from yinling import texts
 from yinling.clock import Clock
 from yinling.config import Settings
 from yinling.outbox import Outbox
 from yinling.services.conversation import ConversationService
 from yinling.services.core import Core
 from yinling.services.delivery import DeliveryService
+from yinling.services.help import HelpService
 from yinling.services.human import HumanService
 from yinling.services.maintenance import MaintenanceService
 from yinling.services.audit import AuditService
@@ -25,6 +27,7 @@ class Services:
     people: PeopleService
     human: HumanService
     conversation: ConversationService
+    help: HelpService
     delivery: DeliveryService
     maintenance: MaintenanceService
     staff: StaffService
@@ -38,11 +41,20 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     people = PeopleService(core)
     human = HumanService(core)
     roster = RosterService(core)
+    help_service = HelpService(core)
+    conversation = ConversationService(core, people, human)
+    conversation.on_menu("help", help_service.on_menu)
+    conversation.on_state("help", help_service.on_message)
+    conversation.on_press("help", help_service.on_press)
+    conversation.on_mine(texts.MINE_HELP_BUTTON, help_service.show_mine)
+    conversation.on_leave(help_service.on_leave)
+    conversation.before_keeping(help_service.reopen_if_recent)
     return Services(
         core=core,
         people=people,
         human=human,
-        conversation=ConversationService(core, people, human),
+        conversation=conversation,
+        help=help_service,
         delivery=DeliveryService(core),
         maintenance=MaintenanceService(core),
         staff=StaffService(core),

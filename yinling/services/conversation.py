@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from yinling import texts
-from yinling.models import ChatEvent, Contact, Inbound, OutgoingMessage, Priority
+from yinling.models import ChatEvent, Contact, Inbound, Keyboard, OutgoingMessage, Priority
 from yinling.services.core import Core
 from yinling.services.human import HUMAN, HumanService
 from yinling.services.people import PeopleService
@@ -21,6 +21,9 @@ from yinling.store import dialogs as dialog_store
 
 MenuStep = Callable[[Turn], Awaitable[None]]
 StateStep = Callable[[Turn, Inbound], Awaitable[None]]
+PressStep = Callable[[Turn, str], Awaitable[str | None]]
+LeaveStep = Callable[[Turn], Awaitable[list[Inbound]]]
+MINE = "mine"
 
 
 class ConversationService:
@@ -28,8 +31,12 @@ class ConversationService:
         self.core = core
         self.people = people
         self.human = human
-        self._menu: dict[str, MenuStep] = {"human": human.on_menu}
-        self._states: dict[str, StateStep] = {HUMAN: human.on_message}
+        self._menu: dict[str, MenuStep] = {"human": human.on_menu, "mine": self._mine}
+        self._states: dict[str, StateStep] = {HUMAN: human.on_message, MINE: self._mine_choice}
+        self._presses: dict[str, PressStep] = {}
+        self._mine_items: dict[str, MenuStep] = {}
+        self._on_leave: list[LeaveStep] = []
+        self._unprompted: list[Callable[[Turn, Inbound], Awaitable[bool]]] = []
 
     # ---- registration, for feature services ----
     def on_menu(self, action: str, step: MenuStep) -> None:
@@ -38,6 +45,22 @@ class ConversationService:
     def on_state(self, state: str, step: StateStep) -> None:
         """`step` handles messages while the dialog is in `state` or any 'state.substep'."""
         self._states[state] = step
+
+    def on_press(self, prefix: str, step: PressStep) -> None:
+        """`step` handles inline buttons whose action starts with 'prefix:'."""
+        self._presses[prefix] = step
+
+    def on_mine(self, label: str, step: MenuStep) -> None:
+        """An entry under 我的 (我的求助, 我的活动 ...)."""
+        self._mine_items[label] = step
+
+    def on_leave(self, step: LeaveStep) -> None:
+        """Called when a retiree leaves a flow: returns what they wrote but did not submit."""
+        self._on_leave.append(step)
+
+    def before_keeping(self, step: Callable[[Turn, Inbound], Awaitable[bool]]) -> None:
+        """Words outside any flow are offered to `step` first (a recent request may claim them)."""
+        self._unprompted.append(step)
 
     # ---- the entry points ----
     async def do_start(self, event: ChatEvent) -> bool:
@@ -53,7 +76,11 @@ class ConversationService:
         return await run_turn(self.core, event, self._bound_only(step))
 
     async def do_cancel(self, event: ChatEvent) -> bool:
-        return await run_turn(self.core, event, self._bound_only(lambda t: t.show_menu(texts.CANCELLED)))
+        async def step(turn: Turn) -> None:
+            await self._leave(turn)
+            await turn.show_menu(texts.CANCELLED)
+
+        return await run_turn(self.core, event, self._bound_only(step))
 
     async def do_contact(self, event: ChatEvent, contact: Contact) -> bool:
         return await run_turn(self.core, event, lambda t: self.people.on_contact(t, contact))
@@ -70,11 +97,15 @@ class ConversationService:
     async def do_press(self, event: ChatEvent, action: str) -> str | None:
         """An inline button. Returns the short notice to show where it was pressed, if any.
         No feature has inline buttons yet: an unknown or stale button leads back to the menu."""
-        notice: list[str] = []
+        notice: list[str | None] = []
 
         async def step(turn: Turn) -> None:
-            notice.append(texts.BUTTON_EXPIRED)
-            await turn.show_menu(texts.BUTTON_EXPIRED_MENU)
+            handler = self._presses.get(action.split(":", 1)[0])
+            if handler is None:
+                notice.append(texts.BUTTON_EXPIRED)
+                await turn.show_menu(texts.BUTTON_EXPIRED_MENU)
+            else:
+                notice.append(await handler(turn, action))
 
         await run_turn(self.core, event, self._bound_only(step))
         return notice[0] if notice else None
@@ -107,17 +138,42 @@ class ConversationService:
 
     async def _message(self, turn: Turn, inbound: Inbound) -> None:
         if inbound.kind == "text" and texts.means_back(inbound.text):
+            await self._leave(turn)
             await turn.show_menu()
             return
         action = texts.menu_action(inbound.text) if inbound.kind == "text" else None
         if action is not None:
+            await self._leave(turn)
             await self._menu.get(action, self._coming_soon(action))(turn)
             return
         state_step = self._states.get(turn.dialog.state.split(".", 1)[0])
         if state_step is not None:
             await state_step(turn, inbound)
+            return
+        for claim in self._unprompted:
+            if await claim(turn, inbound):
+                return
+        await self.human.keep_unprompted(turn, inbound)
+
+    async def _leave(self, turn: Turn) -> None:
+        """Whatever the retiree wrote in a flow they are leaving unfinished is kept as a 留言."""
+        for step in self._on_leave:
+            for inbound in await step(turn):
+                await self.human.keep_silently(turn, inbound)
+
+    async def _mine(self, turn: Turn) -> None:
+        labels = list(self._mine_items)
+        rows = [labels[i : i + 2] for i in range(0, len(labels), 2)]
+        await turn.go(MINE)
+        await turn.reply(texts.MINE_PROMPT, Keyboard.choices(*rows, [texts.BACK_BUTTON]))
+
+    async def _mine_choice(self, turn: Turn, inbound: Inbound) -> None:
+        chosen = next((step for label, step in self._mine_items.items()
+                       if inbound.kind == "text" and texts.plain(label) == texts.plain(inbound.text or "")), None)
+        if chosen is None:
+            await self._mine(turn)
         else:
-            await self.human.keep_unprompted(turn, inbound)
+            await chosen(turn)
 
     def _coming_soon(self, action: str) -> MenuStep:
         async def step(turn: Turn) -> None:

@@ -50,6 +50,10 @@ class HumanService:
         await self._keep(turn, inbound)
         await turn.reply(texts.MESSAGE_KEPT, main_menu())
 
+    async def keep_silently(self, turn: Turn, inbound: Inbound) -> None:
+        """Keep and pass on without answering (the caller is answering already)."""
+        await self._keep(turn, inbound)
+
     async def _keep(self, turn: Turn, inbound: Inbound) -> None:
         retiree = _bound(turn)
         await message_store.insert(turn.tx, retiree.id, inbound, now=turn.now)

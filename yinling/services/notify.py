@@ -5,15 +5,17 @@ unreachable flag, 留言) that the staff API lists.
 """
 from __future__ import annotations
 
-from yinling.models import OutgoingMessage, Priority
+from yinling.models import Keyboard, OutgoingMessage, Priority
 from yinling.services.core import Core
 from yinling.store.database import Transaction
 
 
-async def notify_staff(core: Core, tx: Transaction, text: str) -> None:
+async def notify_staff(
+    core: Core, tx: Transaction, text: str, *, priority: Priority = Priority.NORMAL, keyboard: Keyboard | None = None
+) -> None:
     chat_id = core.settings.staff_chat_id
     if chat_id is None:
         return
     await core.outbox.enqueue(
-        tx, OutgoingMessage(chat_id=chat_id, text=text, priority=Priority.NORMAL, source="staff")
+        tx, OutgoingMessage(chat_id=chat_id, text=text, priority=priority, keyboard=keyboard, source="staff")
     )

@@ -292,3 +292,9 @@ async def mark_reachable(tx: Transaction, retiree_id: int, *, now: datetime) -> 
         " updated_at = :now WHERE id = :id AND reachable = 0",
         {"now": to_iso(now), "id": retiree_id},
     )
+
+
+async def chat_of(conn: Reader, retiree_id: int) -> int | None:
+    """The chat a retiree is reached in, if they are bound."""
+    row = await conn.fetch_one("SELECT telegram_chat_id FROM retirees WHERE id = :id", {"id": retiree_id})
+    return row["telegram_chat_id"] if row else None

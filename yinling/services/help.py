@@ -1,0 +1,460 @@
+"""我要求助: a retiree asks for help in a few taps, and a named person answers.
+
+Chat states (stored in the dialog, so a restart resumes mid-flow):
+    help.category -> help.describe (several messages) -> help.urgency -> help.confirm -> submitted
+    help.add      adding to an existing request (我的求助 -> 补充说明), data: {"request": id}
+    help.comment  the optional words after a satisfaction rating, data: {"request": id}
+A draft lives in the dialog's data ({"category", "parts", "urgent"}); leaving with parts unsent
+keeps them as a 留言 for staff, so nothing a person wrote is lost.
+
+Statuses: new -> open (first reply or claim) <-> pending; -> resolved (staff) -> closed (the retiree
+says it is solved, or rates it); resolved -> open again when they say it is not, or write about it
+within REOPEN_WITHIN of its resolution. Staff may close any request and reopen a closed one.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from yinling import texts
+from yinling.errors import Conflict, InvalidInput, NotFound
+from yinling.models import (
+    HELP_CATEGORIES,
+    MEDICAL_CATEGORIES,
+    Actor,
+    Button,
+    HelpFilter,
+    HelpRequest,
+    Inbound,
+    Keyboard,
+    OutgoingMessage,
+    Priority,
+    Retiree,
+)
+from yinling.services.audit import audit
+from yinling.services.core import Core
+from yinling.services.notify import notify_staff
+from yinling.services.turn import Turn, main_menu
+from yinling.sla import due_times
+from yinling.store import help as help_store
+from yinling.store import retirees as retiree_store
+from yinling.store import staff as staff_store
+from yinling.store.database import Transaction
+
+REOPEN_WITHIN = timedelta(days=7)
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "new": frozenset({"open", "pending", "resolved", "closed"}),
+    "open": frozenset({"pending", "resolved", "closed"}),
+    "pending": frozenset({"open", "resolved", "closed"}),
+    "resolved": frozenset({"open", "closed"}),
+    "closed": frozenset({"open"}),
+}
+
+
+def is_urgent_text(text: str | None) -> bool:
+    return bool(text) and any(word in text for word in texts.URGENT_WORDS)
+
+
+def _label_is(text: str | None, label: str) -> bool:
+    return bool(text) and texts.plain(text) == texts.plain(label)
+
+
+def category_keyboard() -> Keyboard:
+    rows = [list(HELP_CATEGORIES[i : i + 2]) for i in range(0, len(HELP_CATEGORIES), 2)]
+    return Keyboard.choices(*rows, [texts.BACK_BUTTON])
+
+
+def describe_keyboard() -> Keyboard:
+    return Keyboard.choices([texts.DONE_BUTTON], [texts.BACK_BUTTON])
+
+
+def urgency_keyboard() -> Keyboard:
+    return Keyboard.choices([texts.URGENT_BUTTON, texts.NOT_URGENT_BUTTON], [texts.BACK_BUTTON])
+
+
+def confirm_keyboard() -> Keyboard:
+    return Keyboard.choices([texts.CONFIRM_BUTTON], [texts.RETELL_BUTTON], [texts.BACK_BUTTON])
+
+
+def resolved_buttons(request_id: int) -> Keyboard:
+    return Keyboard.inline([
+        Button(label=texts.SOLVED_BUTTON, action=f"help:solved:{request_id}"),
+        Button(label=texts.UNSOLVED_BUTTON, action=f"help:unsolved:{request_id}"),
+    ])
+
+
+def rating_buttons(request_id: int) -> Keyboard:
+    return Keyboard.inline([Button(label=s, action=f"help:rate:{request_id}:{s}") for s in ("满意", "基本满意", "不满意")])
+
+
+class HelpService:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    # ================================ the retiree, in the chat ================================
+    async def on_menu(self, turn: Turn) -> None:
+        await turn.go("help.category")
+        await turn.reply(texts.HELP_CHOOSE_CATEGORY, category_keyboard())
+
+    async def on_message(self, turn: Turn, inbound: Inbound) -> None:
+        step = turn.dialog.state.split(".", 1)[1] if "." in turn.dialog.state else "category"
+        await {
+            "category": self._choose_category,
+            "describe": self._describe,
+            "urgency": self._choose_urgency,
+            "confirm": self._confirm,
+            "add": self._add_more,
+            "comment": self._comment,
+        }.get(step, self._choose_category)(turn, inbound)
+
+    async def on_leave(self, turn: Turn) -> list[Inbound]:
+        """The retiree leaves the flow: parts they wrote but did not submit, to be kept."""
+        if turn.dialog.state.split(".")[0] != "help":
+            return []
+        return [Inbound(**part) for part in turn.dialog.data.get("parts", [])]
+
+    async def _choose_category(self, turn: Turn, inbound: Inbound) -> None:
+        category = texts.plain(inbound.text or "") if inbound.kind == "text" else ""
+        if category not in HELP_CATEGORIES:
+            await turn.reply(texts.HELP_CHOOSE_CATEGORY, category_keyboard())
+            return
+        await turn.go("help.describe", {"category": category, "parts": [], "urgent": False})
+        await turn.reply(texts.HELP_DESCRIBE, describe_keyboard())
+
+    async def _describe(self, turn: Turn, inbound: Inbound) -> None:
+        data = dict(turn.dialog.data)
+        if inbound.kind == "text" and _label_is(inbound.text, texts.DONE_BUTTON):
+            if not data.get("parts"):
+                await turn.reply(texts.HELP_NOTHING_YET, describe_keyboard())
+                return
+            await turn.go("help.urgency", data)
+            await turn.reply(texts.HELP_ASK_URGENCY, urgency_keyboard())
+            return
+        data["parts"] = [*data.get("parts", []), inbound.model_dump()]
+        data["urgent"] = data.get("urgent") or is_urgent_text(inbound.text)
+        await turn.go("help.describe", data)
+        await turn.reply(texts.HELP_PART_RECEIVED.format(count=len(data["parts"])), describe_keyboard())
+
+    async def _choose_urgency(self, turn: Turn, inbound: Inbound) -> None:
+        data = dict(turn.dialog.data)
+        if _label_is(inbound.text, texts.URGENT_BUTTON) or _label_is(inbound.text, "很急"):
+            data["urgent"] = True
+        elif _label_is(inbound.text, texts.NOT_URGENT_BUTTON):
+            data["urgent"] = bool(data.get("urgent"))  # words such as 摔倒 keep it urgent
+        else:
+            await turn.reply(texts.HELP_ASK_URGENCY, urgency_keyboard())
+            return
+        await turn.go("help.confirm", data)
+        await turn.reply(self._summary(data), confirm_keyboard())
+
+    async def _confirm(self, turn: Turn, inbound: Inbound) -> None:
+        data = turn.dialog.data
+        if _label_is(inbound.text, texts.RETELL_BUTTON):
+            await turn.go("help.describe", {"category": data["category"], "parts": [], "urgent": False})
+            await turn.reply(texts.HELP_DESCRIBE, describe_keyboard())
+        elif _label_is(inbound.text, texts.CONFIRM_BUTTON):
+            await self._submit(turn)
+        else:
+            await turn.reply(self._summary(data), confirm_keyboard())
+
+    def _summary(self, data: dict[str, Any]) -> str:
+        parts = [Inbound(**p) for p in data.get("parts", [])]
+        words = "；".join(p.text for p in parts if p.text) or "（无文字）"
+        media = [texts.HELP_MEDIA_NAMES[p.kind] for p in parts if p.kind != "text"]
+        if media:
+            counted = "、".join(f"{name} {media.count(name)} 条" for name in dict.fromkeys(media))
+            words = texts.HELP_SUMMARY_MEDIA.format(text=words, media=counted)
+        urgency = texts.HELP_URGENCY["urgent" if data.get("urgent") else "normal"]
+        return texts.HELP_SUMMARY.format(category=data["category"], content=words, urgency=urgency)
+
+    async def _submit(self, turn: Turn) -> None:
+        retiree = _bound(turn)
+        data = turn.dialog.data
+        parts = [Inbound(**p) for p in data.get("parts", [])]
+        since = turn.now - timedelta(hours=1)
+        limit = self.core.settings.help_requests_per_hour
+        if await help_store.count_created_since(turn.tx, retiree.id, since) >= limit:
+            open_request = await help_store.latest_open(turn.tx, retiree.id)
+            if open_request is not None:
+                await self._append(turn.tx, open_request, parts, turn.now)
+                await turn.show_menu(texts.HELP_JOINED_OPEN.format(id=open_request.id))
+                return
+        urgent = bool(data.get("urgent")) or any(is_urgent_text(p.text) for p in parts)
+        request_id = await self._create(turn.tx, retiree, data["category"], urgent, parts, turn.now)
+        liaison = await staff_store.get(turn.tx, retiree.liaison_id) if retiree.liaison_id else None
+        if liaison is not None:
+            answer = texts.HELP_SUBMITTED.format(id=request_id, liaison=liaison.display_name)
+        else:
+            answer = texts.HELP_SUBMITTED_NO_LIAISON.format(id=request_id)
+        if urgent:
+            answer += "\n\n" + texts.HELP_URGENT_ADVICE
+            if liaison is not None and liaison.phone:
+                answer += "\n" + texts.HELP_URGENT_LIAISON_PHONE.format(liaison=liaison.display_name, phone=liaison.phone)
+        await turn.show_menu(answer)
+
+    async def _create(
+        self, tx: Transaction, retiree: Retiree, category: str, urgent: bool, parts: list[Inbound], now: datetime
+    ) -> int:
+        priority = "urgent" if urgent else "normal"
+        first_due, resolve_due = due_times(self.core.settings, priority, category, now, self.core.clock.tz)
+        summary = next((p.text for p in parts if p.text), "") or ""
+        request_id = await help_store.create(
+            tx, retiree_id=retiree.id, category=category, priority=priority, assignee_id=retiree.liaison_id,
+            summary=summary[:200], now=now, first_response_due=first_due, resolution_due=resolve_due,
+        )
+        for part in parts:
+            await help_store.add_message(tx, request_id, author="retiree", inbound=part, now=now)
+        await help_store.add_event(tx, request_id, "created", now=now, detail={"priority": priority})
+        if category in MEDICAL_CATEGORIES:  # 患病必访、住院必访
+            await help_store.create_visit_task(tx, retiree_id=retiree.id, liaison_id=retiree.liaison_id,
+                                               request_id=request_id, reason=f"求助单 #{request_id}：{category}", now=now)
+        liaison = await staff_store.get(tx, retiree.liaison_id) if retiree.liaison_id else None
+        await notify_staff(self.core, tx, texts.STAFF_HELP_CARD.format(
+            id=request_id, urgent=texts.STAFF_URGENT_MARK if urgent else "", name=retiree.name,
+            retiree_id=retiree.id, category=category, summary=summary[:200] or "（语音或照片）",
+            liaison=liaison.display_name if liaison else texts.NO_LIAISON,
+        ), priority=Priority.INTERACTIVE if urgent else Priority.NORMAL)
+        return request_id
+
+    async def _append(self, tx: Transaction, request: HelpRequest, parts: list[Inbound], now: datetime) -> None:
+        for part in parts:
+            await help_store.add_message(tx, request.id, author="retiree", inbound=part, now=now)
+        if request.status in ("resolved", "closed"):
+            await help_store.update(tx, request.id, now=now, status="open", resolved_at=None, closed_at=None)
+            await help_store.add_event(tx, request.id, "reopened", now=now, detail={"by": "retiree"})
+        else:
+            await help_store.add_event(tx, request.id, "retiree_added", now=now, detail={"parts": len(parts)})
+
+    # ---- 我的求助 ----
+    async def show_mine(self, turn: Turn) -> None:
+        retiree = _bound(turn)
+        requests = await help_store.for_retiree(turn.tx, retiree.id)
+        await turn.go("idle")
+        if not requests:
+            await turn.reply(texts.HELP_MINE_NONE, main_menu())
+            return
+        buttons = [
+            [Button(label=f"#{r.id} {r.category} · {texts.HELP_STATUS[r.status]}", action=f"help:view:{r.id}")]
+            for r in requests
+        ]
+        await turn.reply(texts.HELP_MINE_LIST, Keyboard.inline(*buttons))
+
+    async def on_press(self, turn: Turn, action: str) -> str | None:
+        """Inline buttons under help messages: view, add, solved, unsolved, rate."""
+        _, verb, *args = action.split(":")
+        retiree = _bound(turn)
+        request = await help_store.get(turn.tx, int(args[0])) if args and args[0].isdigit() else None
+        if request is None or request.retiree_id != retiree.id:
+            await turn.show_menu(texts.HELP_NOT_FOUND)
+            return None
+        if verb == "view":
+            await self._show_thread(turn, request)
+        elif verb == "add":
+            await turn.go("help.add", {"request": request.id})
+            await turn.reply(texts.HELP_ADD_PROMPT, describe_keyboard())
+        elif verb == "solved":
+            await self._solved(turn, request)
+        elif verb == "unsolved":
+            await self._reopen(turn, request)
+        elif verb == "rate" and len(args) == 2:
+            return await self._rate(turn, request, args[1])
+        return None
+
+    async def _show_thread(self, turn: Turn, request: HelpRequest) -> None:
+        lines = [texts.HELP_THREAD_HEADER.format(id=request.id, category=request.category,
+                                                 status=texts.HELP_STATUS[request.status])]
+        for message in await help_store.thread(turn.tx, request.id):
+            if message.author == "note":
+                continue  # private to staff
+            who = texts.HELP_WHO_RETIREE if message.author == "retiree" else (message.staff_name or texts.HELP_WHO_STAFF)
+            body = message.text or ""
+            if message.kind != "text":
+                body = f"[{texts.HELP_MEDIA_NAMES[message.kind]}]" + (f" {body}" if body else "")
+            lines.append(f"{message.created_at.astimezone(self.core.clock.tz):%m-%d %H:%M} {who}：{body}")
+        buttons = [[Button(label=texts.ADD_MORE_BUTTON, action=f"help:add:{request.id}")]]
+        if request.status != "closed":
+            buttons.append([Button(label=texts.SOLVED_BUTTON, action=f"help:solved:{request.id}")])
+        await turn.reply("\n".join(lines), Keyboard.inline(*buttons))
+
+    async def _add_more(self, turn: Turn, inbound: Inbound) -> None:
+        request = await help_store.get(turn.tx, int(turn.dialog.data.get("request", 0)))
+        if inbound.kind == "text" and _label_is(inbound.text, texts.DONE_BUTTON) or request is None:
+            await turn.show_menu()
+            return
+        await self._append(turn.tx, request, [inbound], turn.now)
+        await turn.reply(texts.HELP_ADDED.format(id=request.id), describe_keyboard())
+
+    async def _solved(self, turn: Turn, request: HelpRequest) -> None:
+        if request.status != "closed":
+            await help_store.update(turn.tx, request.id, now=turn.now, status="closed", closed_at=turn.now)
+            await help_store.add_event(turn.tx, request.id, "closed", now=turn.now, detail={"by": "retiree"})
+        if request.satisfaction is None:
+            await turn.reply(texts.HELP_CLOSED_THANKS, rating_buttons(request.id))
+        else:
+            await turn.show_menu(texts.HELP_ALREADY_RATED)
+
+    async def _reopen(self, turn: Turn, request: HelpRequest) -> None:
+        if request.status in ("resolved", "closed"):
+            await help_store.update(turn.tx, request.id, now=turn.now, status="open", resolved_at=None, closed_at=None)
+            await help_store.add_event(turn.tx, request.id, "reopened", now=turn.now, detail={"by": "retiree"})
+        await turn.show_menu(texts.HELP_REOPENED.format(id=request.id))
+
+    async def _rate(self, turn: Turn, request: HelpRequest, rating: str) -> str | None:
+        if rating not in ("满意", "基本满意", "不满意"):
+            return None
+        if request.satisfaction is not None:  # once per request
+            await turn.show_menu(texts.HELP_ALREADY_RATED)
+            return texts.HELP_ALREADY_RATED
+        await help_store.update(turn.tx, request.id, now=turn.now, satisfaction=rating, rated_at=turn.now,
+                                **({"status": "closed", "closed_at": turn.now} if request.status != "closed" else {}))
+        await help_store.add_event(turn.tx, request.id, "rated", now=turn.now, detail={"satisfaction": rating})
+        await turn.go("help.comment", {"request": request.id})
+        await turn.reply(texts.HELP_ASK_COMMENT, Keyboard.choices([texts.NO_COMMENT_BUTTON]))
+        return rating
+
+    async def _comment(self, turn: Turn, inbound: Inbound) -> None:
+        request_id = int(turn.dialog.data.get("request", 0))
+        if not (inbound.kind == "text" and _label_is(inbound.text, texts.NO_COMMENT_BUTTON)):
+            words = inbound.text or f"[{texts.HELP_MEDIA_NAMES.get(inbound.kind, '')}]"
+            await help_store.update(turn.tx, request_id, now=turn.now, satisfaction_comment=words[:1000])
+            if inbound.kind != "text":
+                await help_store.add_message(turn.tx, request_id, author="retiree", inbound=inbound, now=turn.now)
+        await turn.show_menu(texts.HELP_COMMENT_THANKS)
+
+    async def reopen_if_recent(self, turn: Turn, inbound: Inbound) -> bool:
+        """Words outside any flow within REOPEN_WITHIN of a resolution belong to that request."""
+        retiree = _bound(turn)
+        latest = (await help_store.for_retiree(turn.tx, retiree.id, limit=1) or [None])[0]
+        if latest is None or latest.status not in ("resolved", "closed") or latest.satisfaction is not None:
+            return False
+        finished = latest.resolved_at or latest.closed_at
+        if finished is None or turn.now - finished > REOPEN_WITHIN:
+            return False
+        await self._append(turn.tx, latest, [inbound], turn.now)
+        await turn.show_menu(texts.HELP_REOPENED.format(id=latest.id))
+        return True
+
+    # ================================ staff, through the API ================================
+    async def visible(self, actor: Actor, request_id: int) -> HelpRequest:
+        request = await help_store.get(self.core.db, request_id)
+        if request is None or (actor.scope_liaison_id is not None and request.liaison_id != actor.scope_liaison_id):
+            raise NotFound("no such help request")
+        return request
+
+    async def queue(self, actor: Actor, filters: HelpFilter, *, sort: str, page: int, per_page: int):
+        now = self.core.clock.now()
+        items, total = await help_store.page(
+            self.core.db, filters, scope_liaison_id=actor.scope_liaison_id, me=actor.staff.id, now=now, sort=sort,
+            limit=per_page, offset=(page - 1) * per_page,
+        )
+        counts = await help_store.counts(self.core.db, scope_liaison_id=actor.scope_liaison_id, me=actor.staff.id,
+                                         now=now)
+        return items, total, counts
+
+    async def detail(self, actor: Actor, request_id: int):
+        request = await self.visible(actor, request_id)
+        return request, await help_store.thread(self.core.db, request_id), await help_store.events(self.core.db, request_id)
+
+    def is_overdue(self, request: HelpRequest) -> bool:
+        now = self.core.clock.now()
+        if request.status not in ("new", "open", "pending"):
+            return False
+        return (request.first_response_at is None and request.first_response_due < now) or request.resolution_due < now
+
+    async def do_reply(self, actor: Actor, request_id: int, text: str) -> None:
+        request = await self.visible(actor, request_id)
+        if not text.strip():
+            raise InvalidInput("a reply needs words", fields={"text": "empty"})
+        now = self.core.clock.now()
+        async with self.core.db.transaction() as tx:
+            await help_store.add_message(tx, request.id, author="staff", staff_id=actor.staff.id,
+                                         inbound=Inbound(kind="text", text=text), now=now)
+            await self._first_response(tx, request, actor, now)
+            await help_store.add_event(tx, request.id, "replied", now=now, staff_id=actor.staff.id)
+            await self._tell_retiree(tx, request, texts.HELP_REPLY.format(
+                id=request.id, staff=actor.staff.display_name, text=text))
+            await audit(self.core, tx, actor, "help.reply", target_type="help_request", target_id=request.id)
+
+    async def do_note(self, actor: Actor, request_id: int, text: str) -> None:
+        request = await self.visible(actor, request_id)
+        if not text.strip():
+            raise InvalidInput("a note needs words", fields={"text": "empty"})
+        async with self.core.db.transaction() as tx:
+            await help_store.add_message(tx, request.id, author="note", staff_id=actor.staff.id,
+                                         inbound=Inbound(kind="text", text=text), now=self.core.clock.now())
+
+    async def do_claim(self, actor: Actor, request_id: int) -> None:
+        await self.do_assign(actor, request_id, actor.staff.id)
+
+    async def do_assign(self, actor: Actor, request_id: int, staff_id: int) -> None:
+        request = await self.visible(actor, request_id)
+        staff = await staff_store.get(self.core.db, staff_id)
+        if staff is None or not staff.active or staff.role == "viewer":
+            raise InvalidInput("no such staff member to assign", fields={"staff_id": "not an active admin or liaison"})
+        if actor.role == "liaison" and staff_id != actor.staff.id:
+            raise InvalidInput("a liaison assigns requests to themselves only", fields={"staff_id": "not you"})
+        now = self.core.clock.now()
+        async with self.core.db.transaction() as tx:
+            await help_store.update(tx, request.id, now=now, assignee_id=staff_id)
+            await help_store.add_event(tx, request.id, "assigned", now=now, staff_id=actor.staff.id,
+                                       detail={"from": request.assignee_id, "to": staff_id})
+            if request.status == "new":
+                await help_store.update(tx, request.id, now=now, status="open")
+                await self._tell_retiree(tx, request, texts.HELP_ACCEPTED.format(id=request.id, staff=staff.display_name))
+            await audit(self.core, tx, actor, "help.assign", target_type="help_request", target_id=request.id,
+                        detail={"to": staff_id})
+
+    async def do_set_status(
+        self, actor: Actor, request_id: int, status: str, *, reason: str | None, remind_at: datetime | None
+    ) -> None:
+        request = await self.visible(actor, request_id)
+        if status not in TRANSITIONS[request.status]:
+            raise Conflict(f"a {request.status} request cannot become {status}",
+                           fields={"status": f"allowed: {', '.join(sorted(TRANSITIONS[request.status]))}"})
+        if status == "pending" and remind_at is None:
+            raise InvalidInput("pending needs remind_at", fields={"remind_at": "required for pending"})
+        now = self.core.clock.now()
+        changes: dict[str, Any] = {"status": status, "remind_at": remind_at if status == "pending" else None}
+        if status == "resolved":
+            changes["resolved_at"] = now
+        if status == "closed":
+            changes["closed_at"] = now
+        if status == "open":
+            changes.update(resolved_at=None, closed_at=None)
+        async with self.core.db.transaction() as tx:
+            await help_store.update(tx, request.id, now=now, **changes)
+            await help_store.add_event(tx, request.id, status, now=now, staff_id=actor.staff.id,
+                                       detail={"from": request.status, "reason": reason})
+            if request.status == "new" and status in ("open", "pending", "resolved"):
+                await self._first_response(tx, request, actor, now)
+            if status == "resolved":
+                await self._tell_retiree(tx, request, texts.HELP_RESOLVED.format(id=request.id),
+                                         resolved_buttons(request.id))
+            elif status == "pending":
+                await self._tell_retiree(tx, request, texts.HELP_PENDING.format(id=request.id, reason=reason or "办理中"))
+            await audit(self.core, tx, actor, "help.status", target_type="help_request", target_id=request.id,
+                        detail={"from": request.status, "to": status})
+
+    async def _first_response(self, tx: Transaction, request: HelpRequest, actor: Actor, now: datetime) -> None:
+        """The first thing staff do for a request answers it: new -> open, and the clock stops."""
+        if request.first_response_at is None:
+            await help_store.update(tx, request.id, now=now, first_response_at=now)
+        if request.status == "new":
+            await help_store.update(tx, request.id, now=now, status="open")
+            if request.assignee_id is None:
+                await help_store.update(tx, request.id, now=now, assignee_id=actor.staff.id)
+
+    async def _tell_retiree(self, tx: Transaction, request: HelpRequest, text: str, keyboard: Keyboard | None = None) -> None:
+        chat_id = await retiree_store.chat_of(tx, request.retiree_id)
+        if chat_id is None:
+            return  # not in the chat (yet): the liaison phones instead; the thread keeps the words
+        await self.core.outbox.enqueue(tx, OutgoingMessage(
+            chat_id=chat_id, retiree_id=request.retiree_id, text=text, keyboard=keyboard,
+            priority=Priority.NORMAL, source=f"help:{request.id}",
+        ))
+
+
+def _bound(turn: Turn) -> Retiree:
+    if turn.retiree is None:
+        raise RuntimeError("help reached without a bound retiree")
+    return turn.retiree
