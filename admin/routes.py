@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from admin.keys import ROUTE_META
 from admin.views import audit, auth, health, openapi, registrations, retirees, webhook
+from admin.views import help as help_views
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -71,6 +72,25 @@ ROUTES: tuple[Route, ...] = (
           body=registrations.ApproveBody, response=registrations.Approved, tag="onboarding"),
     Route("POST", "/api/v1/registrations/{id}/reject", registrations.reject, STAFF,
           "Decline; the person is told in the chat", status=204, tag="onboarding"),
+    # ---- help requests (我要求助) ----
+    Route("GET", "/api/v1/help-requests", help_views.list_requests, STAFF,
+          "The triage queue (a liaison sees their retirees' requests), with counts",
+          query=help_views.HelpQuery, response=help_views.HelpPage, tag="help"),
+    Route("GET", "/api/v1/help-requests/{id}", help_views.get_request, STAFF,
+          "One request with its whole thread and history", response=help_views.HelpDetail, tag="help"),
+    Route("POST", "/api/v1/help-requests/{id}/replies", help_views.reply, STAFF,
+          "Answer the retiree in the chat (the first answer moves new to open)",
+          body=help_views.TextBody, response=help_views.Done, status=201, tag="help"),
+    Route("POST", "/api/v1/help-requests/{id}/notes", help_views.note, STAFF, "A private note for staff",
+          body=help_views.TextBody, response=help_views.Done, status=201, tag="help"),
+    Route("POST", "/api/v1/help-requests/{id}/assign", help_views.assign, STAFF,
+          "Give the request to a staff member (a liaison: to themselves)", body=help_views.AssignBody,
+          response=help_views.Done, tag="help"),
+    Route("POST", "/api/v1/help-requests/{id}/claim", help_views.claim, STAFF, "Take the request (接单)",
+          response=help_views.Done, tag="help"),
+    Route("POST", "/api/v1/help-requests/{id}/status", help_views.set_status, STAFF,
+          "Change the status (allowed transitions only; pending needs remind_at)",
+          body=help_views.StatusBody, response=help_views.Done, tag="help"),
     # ---- audit ----
     Route("GET", "/api/v1/audit", audit.list_audit, ADMIN, "The audit log, newest first",
           query=audit.AuditQuery, response=audit.AuditPage, tag="audit"),

@@ -140,13 +140,17 @@ OPENAPI = build_openapi(ROUTES)
 # rightly get 422.
 # Schema-valid bodies these operations may still refuse with 422, for rules no schema states: a
 # file's content (import), a phone number's form, health details without the retiree's consent
-# (create, edit, approve with a new retiree), and "either retiree_id or new_retiree" (approve).
+# (create, edit, approve with a new retiree), "either retiree_id or new_retiree" (approve), and a help
+# request's allowed status transitions (409) and assignees (422).
 BUSINESS_RULES = ["2xx", "401", "403", "404", "409", "422", "429"]
 CONFIG = SchemathesisConfig.from_dict({
     "operations": [
         {"include-name": name, "checks": {"positive_data_acceptance": {"expected-statuses": BUSINESS_RULES}}}
         for name in ("POST /api/v1/retirees/import", "POST /api/v1/retirees", "PATCH /api/v1/retirees/{id}",
-                     "POST /api/v1/registrations/{id}/approve")
+                     "POST /api/v1/registrations/{id}/approve",
+                     # a help request's transitions, and words that are only spaces
+                     "POST /api/v1/help-requests/{id}/status", "POST /api/v1/help-requests/{id}/assign",
+                     "POST /api/v1/help-requests/{id}/replies", "POST /api/v1/help-requests/{id}/notes")
     ],
 })
 schema = schemathesis.openapi.from_dict(OPENAPI, config=CONFIG)

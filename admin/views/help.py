@@ -1,0 +1,124 @@
+"""Help requests: the triage queue, one request with its thread, and what staff do to it."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from aiohttp import web
+from pydantic import AwareDatetime, BaseModel, Field
+
+from admin.auth import actor_of
+from admin.keys import SERVICES
+from admin.parsing import Id, PageQuery, Strict, parse_json, parse_query, path_id, respond
+from yinling.models import HelpEvent, HelpFilter, HelpMessage, HelpPriority, HelpRequest, HelpStatus
+
+MAX_PER_PAGE = 100
+Category = Literal["生活照料", "医疗健康", "住院看病", "房屋维修", "心理关怀", "政策咨询", "其他"]
+
+
+class HelpQuery(PageQuery):
+    status: HelpStatus | None = None
+    category: Category | None = None
+    priority: HelpPriority | None = None
+    assignee: str | None = Field(None, pattern=r"^(me|unassigned|[1-9][0-9]{0,17})$",
+                                 description="me, unassigned, or a staff id")
+    retiree_id: Id | None = None
+    overdue: bool | None = None
+    q: str | None = Field(None, max_length=50, description="words of the request or the retiree's name")
+    sort: Literal["newest", "oldest", "priority", "due"] = "newest"
+
+
+class HelpOut(HelpRequest):
+    overdue: bool
+
+
+class HelpCounts(BaseModel):
+    mine: int
+    unassigned: int
+    all: int = Field(description="open requests in the caller's scope")
+    overdue: int
+
+
+class HelpPage(BaseModel):
+    items: list[HelpOut]
+    total: int
+    page: int
+    per_page: int
+    counts: HelpCounts
+
+
+class HelpDetail(BaseModel):
+    request: HelpOut
+    thread: list[HelpMessage] = Field(description="retiree messages (with media file ids), staff replies, notes")
+    events: list[HelpEvent]
+
+
+class TextBody(Strict):
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class AssignBody(Strict):
+    staff_id: Id
+
+
+class StatusBody(Strict):
+    status: HelpStatus
+    reason: str | None = Field(None, max_length=500)
+    remind_at: AwareDatetime | None = Field(None, description="required for pending")
+
+
+class Done(BaseModel):
+    ok: bool = True
+
+
+def _out(request: web.Request, item: HelpRequest) -> HelpOut:
+    return HelpOut(**item.model_dump(), overdue=request.app[SERVICES].help.is_overdue(item))
+
+
+async def list_requests(request: web.Request) -> web.Response:
+    query = parse_query(request, HelpQuery)
+    per_page = min(query.per_page, MAX_PER_PAGE)
+    assignee = int(query.assignee) if query.assignee and query.assignee.isdigit() else query.assignee
+    filters = HelpFilter(**query.model_dump(include={"status", "category", "priority", "retiree_id", "overdue", "q"}),
+                         assignee=assignee)
+    items, total, counts = await request.app[SERVICES].help.queue(
+        actor_of(request), filters, sort=query.sort, page=query.page, per_page=per_page
+    )
+    return respond(HelpPage(items=[_out(request, i) for i in items], total=total, page=query.page,
+                            per_page=per_page, counts=HelpCounts(**counts)))
+
+
+async def get_request(request: web.Request) -> web.Response:
+    item, thread, events = await request.app[SERVICES].help.detail(actor_of(request), path_id(request))
+    return respond(HelpDetail(request=_out(request, item), thread=thread, events=events))
+
+
+async def reply(request: web.Request) -> web.Response:
+    body = await parse_json(request, TextBody)
+    await request.app[SERVICES].help.do_reply(actor_of(request), path_id(request), body.text)
+    return respond(Done(), status=201)
+
+
+async def note(request: web.Request) -> web.Response:
+    body = await parse_json(request, TextBody)
+    await request.app[SERVICES].help.do_note(actor_of(request), path_id(request), body.text)
+    return respond(Done(), status=201)
+
+
+async def assign(request: web.Request) -> web.Response:
+    body = await parse_json(request, AssignBody)
+    await request.app[SERVICES].help.do_assign(actor_of(request), path_id(request), body.staff_id)
+    return respond(Done())
+
+
+async def claim(request: web.Request) -> web.Response:
+    await request.app[SERVICES].help.do_claim(actor_of(request), path_id(request))
+    return respond(Done())
+
+
+async def set_status(request: web.Request) -> web.Response:
+    body = await parse_json(request, StatusBody)
+    await request.app[SERVICES].help.do_set_status(
+        actor_of(request), path_id(request), body.status, reason=body.reason, remind_at=body.remind_at
+    )
+    return respond(Done())

@@ -1,0 +1,100 @@
+"""The help-request API: the triage queue, scope, replies reaching the chat, transitions."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from tests.factories import Events
+from yinling.models import Contact, Inbound
+
+
+async def request_from(services, db, *, retiree_phone: str, user_id: int, text: str, urgent: bool = False) -> int:
+    """A retiree (bound through the chat) asks for help; returns the request id."""
+    events = Events(user_id=user_id, start=user_id * 10)
+    conversation = services.conversation
+    await conversation.do_contact(events.next(), Contact(phone=retiree_phone, user_id=user_id))
+    for words in ("🙋 我要求助", "生活照料", text, "✅ 说完了", "🔴 很急" if urgent else "不急", "✅ 确认提交"):
+        await conversation.do_message(events.next(), Inbound(kind="text", text=words))
+    return await db.fetch_value("SELECT max(id) FROM help_requests")
+
+
+@pytest.fixture
+async def requests(services, db, office):
+    wang = await request_from(services, db, retiree_phone="13800000001", user_id=9001, text="需要人帮忙买菜")
+    li = await request_from(services, db, retiree_phone="13800000002", user_id=9002, text="胸痛", urgent=True)
+    return {"wang": wang, "li": li}
+
+
+async def test_the_queue_shows_a_liaison_only_their_retirees_requests_with_counts(as_wang, requests):
+    body = await (await as_wang.get("/api/v1/help-requests")).json()
+    assert [r["id"] for r in body["items"]] == [requests["wang"]]
+    assert body["counts"] == {"mine": 1, "unassigned": 0, "all": 1, "overdue": 0}
+    assert (await as_wang.get(f"/api/v1/help-requests/{requests['li']}")).status == 404
+    assert (await as_wang.post(f"/api/v1/help-requests/{requests['li']}/replies", json={"text": "x"})).status == 404
+
+
+async def test_an_admin_filters_by_priority_status_and_words(as_admin, requests):
+    urgent = await (await as_admin.get("/api/v1/help-requests", params={"priority": "urgent"})).json()
+    assert [r["id"] for r in urgent["items"]] == [requests["li"]]
+    assert (await (await as_admin.get("/api/v1/help-requests", params={"q": "买菜"})).json())["total"] == 1
+    assert (await (await as_admin.get("/api/v1/help-requests", params={"status": "new"})).json())["total"] == 2
+    bad = await as_admin.get("/api/v1/help-requests", params={"priority": "whenever", "assignee": "bob"})
+    assert bad.status == 422 and {"priority", "assignee"} <= set((await bad.json())["error"]["fields"])
+
+
+async def test_a_reply_reaches_the_chat_verbatim_and_opens_the_request(as_wang, requests, db):
+    resp = await as_wang.post(f"/api/v1/help-requests/{requests['wang']}/replies", json={"text": "明天上午我陪您去超市"})
+    assert resp.status == 201
+    told = await db.fetch_value("SELECT text FROM outbox WHERE chat_id = 9001 ORDER BY id DESC")
+    assert told == f"关于求助单 #{requests['wang']}，王芳回复您：\n明天上午我陪您去超市"
+    detail = await (await as_wang.get(f"/api/v1/help-requests/{requests['wang']}")).json()
+    assert detail["request"]["status"] == "open" and detail["request"]["first_response_at"]
+    assert [m["author"] for m in detail["thread"]] == ["retiree", "staff"]
+    assert {"created", "replied"} <= {e["kind"] for e in detail["events"]}
+
+
+async def test_notes_stay_private(as_wang, requests, db):
+    await as_wang.post(f"/api/v1/help-requests/{requests['wang']}/notes", json={"text": "家属电话打不通"})
+    assert await db.fetch_value("SELECT count(*) FROM outbox WHERE text LIKE '%家属电话打不通%'") == 0
+    detail = await (await as_wang.get(f"/api/v1/help-requests/{requests['wang']}")).json()
+    assert detail["thread"][-1] == {**detail["thread"][-1], "author": "note", "text": "家属电话打不通"}
+
+
+async def test_only_allowed_transitions_and_pending_needs_a_reminder(as_admin, requests, db):
+    path = f"/api/v1/help-requests/{requests['wang']}/status"
+    assert (await as_admin.post(path, json={"status": "pending"})).status == 422
+    ok = await as_admin.post(path, json={"status": "pending", "reason": "等社区回复",
+                                         "remind_at": "2026-11-25T09:00:00+08:00"})
+    assert ok.status == 200
+    assert (await as_admin.post(path, json={"status": "new"})).status == 409  # nothing goes back to new
+    assert (await as_admin.post(path, json={"status": "resolved"})).status == 200
+    conflict = await as_admin.post(path, json={"status": "pending", "remind_at": "2026-11-25T09:00:00+08:00"})
+    assert conflict.status == 409 and "status" in (await conflict.json())["error"]["fields"]
+    told = await db.fetch_one("SELECT text, keyboard FROM outbox WHERE chat_id = 9001 ORDER BY id DESC")
+    assert "已处理完毕" in told["text"] and "还没解决" in told["keyboard"]
+
+
+async def test_claim_and_assign(as_admin, as_li, requests, office, db):
+    assert (await as_li.post(f"/api/v1/help-requests/{requests['li']}/claim")).status == 200
+    told = await db.fetch_value("SELECT text FROM outbox WHERE chat_id = 9002 ORDER BY id DESC")
+    assert told == f"您的求助单 #{requests['li']} 已受理，李强正在处理。"
+    resp = await as_li.post(f"/api/v1/help-requests/{requests['li']}/assign", json={"staff_id": office.wang})
+    assert resp.status == 422  # a liaison takes requests, they do not hand them out
+    resp = await as_admin.post(f"/api/v1/help-requests/{requests['li']}/assign", json={"staff_id": office.viewer})
+    assert resp.status == 422
+    assert (await as_admin.post(f"/api/v1/help-requests/{requests['li']}/assign", json={"staff_id": office.admin})).status == 200
+
+
+async def test_overdue_when_the_first_response_is_late(as_admin, requests, clock):
+    clock.advance(timedelta(hours=1))  # urgent: first response due in 30 minutes
+    body = await (await as_admin.get("/api/v1/help-requests", params={"overdue": "true"})).json()
+    assert [r["id"] for r in body["items"]] == [requests["li"]] and body["items"][0]["overdue"] is True
+    assert body["counts"]["overdue"] == 1
+
+
+async def test_a_viewer_never_reads_what_retirees_wrote(as_viewer, requests):
+    # Requests carry health and family matters; leaders get the statistics instead.
+    assert (await as_viewer.get("/api/v1/help-requests")).status == 403
+    assert (await as_viewer.get(f"/api/v1/help-requests/{requests['wang']}")).status == 403
+    assert (await as_viewer.post(f"/api/v1/help-requests/{requests['wang']}/replies", json={"text": "x"})).status == 403
