@@ -159,3 +159,11 @@ async def test_my_requests_list_thread_and_add_more(chat, db, services, office_a
 async def test_someone_elses_request_number_is_not_found(chat, db):
     assert await chat.press("help:view:999") is None
     assert (await chat.last())["text"] == texts.HELP_NOT_FOUND
+
+
+async def test_a_replayed_confirm_creates_one_request(chat, db, services):
+    await chat.send("🙋 我要求助", "其他", "想咨询一下", texts.DONE_BUTTON, texts.NOT_URGENT_BUTTON)
+    confirm = chat.events.next()
+    for _ in range(2):  # Telegram re-delivers the same update
+        await services.conversation.do_message(confirm, say(texts.CONFIRM_BUTTON))
+    assert len(await help_store.for_retiree(db, 1)) == 1

@@ -1,0 +1,125 @@
+"""我要求助 end to end: a retiree taps through the real bot on the sandbox; staff answer over HTTP."""
+from __future__ import annotations
+
+import aiohttp
+
+from tests.e2e.test_onboarding import MENU_ROWS, bound_user
+from tests.factories import ROSTER_PHONE, add_retiree
+from yinling import texts
+from yinling.passwords import hash_password
+from yinling.store import help as help_store
+from yinling.store import staff as staff_store
+
+PASSWORD = "e2e-password-1"
+
+
+async def add_staff(db, clock, username: str, name: str, phone: str) -> int:
+    async with db.transaction() as tx:
+        return await staff_store.insert(tx, username=username, display_name=name, role="liaison", phone=phone,
+                                        password_hash=hash_password(PASSWORD), now=clock.now())
+
+
+async def staff_session(app, username: str) -> tuple[aiohttp.ClientSession, dict]:
+    http = aiohttp.ClientSession(base_url=app.admin_url)
+    async with http.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD}) as resp:
+        token = (await resp.json())["token"]
+    return http, {"Authorization": f"Bearer {token}"}
+
+
+async def test_a_retiree_asks_with_text_voice_and_photo_and_the_liaisons_answer_arrives(app, sb, db, clock):
+    liaison = await add_staff(db, clock, "wangfang", "王芳", "13900001001")
+    await add_retiree(db, clock, phone=ROSTER_PHONE, liaison_id=liaison)
+    zhang = await bound_user(sb, ROSTER_PHONE)
+
+    await zhang.tap("🙋 我要求助")
+    await zhang.wait_for_bot_message("哪方面")
+    assert ["生活照料", "医疗健康"] in await zhang.keyboard_labels()
+    await zhang.tap("房屋维修")
+    await zhang.wait_for_bot_message("请说说是什么事")
+    await zhang.send_text("卫生间的水龙头一直滴水")
+    await zhang.wait_for_bot_message("已记下 1 条")
+    await zhang.send_voice(duration=5)
+    await zhang.wait_for_bot_message("已记下 2 条")
+    await zhang.send_photo()
+    await zhang.wait_for_bot_message("已记下 3 条")
+    await zhang.tap(texts.DONE_BUTTON)
+    await zhang.wait_for_bot_message("急不急")
+    assert await zhang.keyboard_labels() == [[texts.URGENT_BUTTON, texts.NOT_URGENT_BUTTON], [texts.BACK_BUTTON]]
+    await zhang.tap(texts.NOT_URGENT_BUTTON)
+    summary = await zhang.wait_for_bot_message("请核对")
+    assert "卫生间的水龙头一直滴水" in summary["text"] and "语音 1 条" in summary["text"] and "照片 1 条" in summary["text"]
+    await zhang.tap(texts.CONFIRM_BUTTON)
+    received = await zhang.wait_for_bot_message("已收到")
+    [request] = await help_store.for_retiree(db, 1)
+    assert received["text"].startswith(f"求助单 #{request.id} 已收到") and "王芳" in received["text"]
+    assert await zhang.keyboard_labels() == MENU_ROWS
+
+    http, auth = await staff_session(app, "wangfang")
+    async with http:
+        detail = await (await http.get(f"/api/v1/help-requests/{request.id}", headers=auth)).json()
+        assert [m["kind"] for m in detail["thread"]] == ["text", "voice", "photo"]
+        assert all(m["file_id"] for m in detail["thread"][1:])
+        resp = await http.post(f"/api/v1/help-requests/{request.id}/replies", headers=auth,
+                               json={"text": "下午两点师傅上门修理"})
+        assert resp.status == 201
+        reply = await zhang.wait_for_bot_message("师傅上门")
+        assert reply["text"] == f"关于求助单 #{request.id}，王芳回复您：\n下午两点师傅上门修理"
+
+        await http.post(f"/api/v1/help-requests/{request.id}/status", headers=auth, json={"status": "resolved"})
+        resolved = await zhang.wait_for_bot_message("处理完毕")
+        assert zhang.inline_labels(resolved) == [[texts.SOLVED_BUTTON, texts.UNSOLVED_BUTTON]]
+        await zhang.press(texts.SOLVED_BUTTON)
+        rating = await zhang.wait_for_bot_message("打个分")
+        assert zhang.inline_labels(rating) == [["满意", "基本满意", "不满意"]]
+        await zhang.press("满意")
+        await zhang.wait_for_bot_message("还有什么想说的")
+        await zhang.tap(texts.NO_COMMENT_BUTTON)
+        await zhang.wait_for_bot_message("谢谢您的意见")
+    final = await help_store.get(db, request.id)
+    assert (final.status, final.satisfaction) == ("closed", "满意")
+
+
+async def test_an_urgent_word_tells_the_retiree_to_call_120_and_gives_the_liaisons_phone(app, sb, db, clock, staff_group):
+    liaison = await add_staff(db, clock, "wangfang", "王芳", "13900001001")
+    await add_retiree(db, clock, phone=ROSTER_PHONE, liaison_id=liaison)
+    zhang = await bound_user(sb, ROSTER_PHONE)
+    await zhang.tap("🙋 我要求助")
+    await zhang.wait_for_bot_message("哪方面")
+    await zhang.tap("医疗健康")
+    await zhang.wait_for_bot_message("请说说是什么事")
+    await zhang.send_text("我老伴晕倒了")
+    await zhang.wait_for_bot_message("已记下")
+    await finish(zhang)
+    answer = await zhang.wait_for_bot_message("已收到")
+    assert "120" in answer["text"] and "13900001001" in answer["text"]
+    card = [m for m in await sb.chat_messages(zhang.bot_id, staff_group["id"]) if "求助单" in (m.get("text") or "")]
+    assert card and "紧急" in card[-1]["text"]
+
+
+async def test_another_liaison_cannot_read_the_request(app, sb, db, clock):
+    wang = await add_staff(db, clock, "wangfang", "王芳", "13900001001")
+    await add_staff(db, clock, "liqiang", "李强", "13900001002")
+    await add_retiree(db, clock, phone=ROSTER_PHONE, liaison_id=wang)
+    zhang = await bound_user(sb, ROSTER_PHONE)
+    await zhang.tap("🙋 我要求助")
+    await zhang.wait_for_bot_message("哪方面")
+    await zhang.tap("政策咨询")
+    await zhang.wait_for_bot_message("请说说是什么事")
+    await zhang.send_text("想问问高龄津贴怎么领")
+    await zhang.wait_for_bot_message("已记下")
+    await finish(zhang)
+    await zhang.wait_for_bot_message("已收到")
+    request_id = await db.fetch_value("SELECT max(id) FROM help_requests")
+    http, auth = await staff_session(app, "liqiang")
+    async with http:
+        assert (await http.get(f"/api/v1/help-requests/{request_id}", headers=auth)).status == 404
+        assert (await (await http.get("/api/v1/help-requests", headers=auth)).json())["total"] == 0
+
+
+async def finish(person) -> None:
+    """说完了 -> 不急 -> 确认提交, each tapped once its keyboard has arrived."""
+    await person.tap(texts.DONE_BUTTON)
+    await person.wait_for_bot_message("急不急")
+    await person.tap(texts.NOT_URGENT_BUTTON)
+    await person.wait_for_bot_message("请核对")
+    await person.tap(texts.CONFIRM_BUTTON)
