@@ -55,7 +55,9 @@ class BotRuntime:
             )
         await self.application.start()
         assert self.application.job_queue is not None  # the job-queue extra is a dependency
-        self.application.job_queue.run_repeating(_prune_update_ids, interval=3600, first=60, name="prune-update-ids")
+        jobs = self.application.job_queue
+        jobs.run_repeating(_prune_update_ids, interval=3600, first=60, name="prune-update-ids")
+        jobs.run_repeating(_help_breaches, interval=60, first=5, name="help-sla-breaches")
         log.info("bot started (%s)", "polling" if self.polling else "webhook")
 
     async def feed_update(self, data: dict) -> None:
@@ -79,3 +81,10 @@ async def _prune_update_ids(context: YinlingContext) -> None:
     removed = await context.services.maintenance.do_prune_processed_updates()
     if removed:
         log.info("pruned %d old update ids", removed)
+
+
+async def _help_breaches(context: YinlingContext) -> None:
+    """Requests past their SLA: staff are told once each."""
+    notified = await context.services.help.do_notify_breaches()
+    if notified:
+        log.info("told staff about %d overdue help requests", notified)

@@ -181,3 +181,7 @@ URGENT_WORDS = ("摔倒", "摔了", "跌倒", "胸痛", "胸口痛", "喘不上�
 
 STAFF_HELP_CARD = "【求助单 #{id}】{urgent}{name}（#{retiree_id}）· {category}\n{summary}\n联系干部：{liaison}"
 STAFF_URGENT_MARK = "🔴紧急 "
+HELP_MERGED = "您的求助单 #{id} 和 #{into} 是同一件事，已经合并，以后请看 #{into} 的消息。"
+STAFF_HELP_OVERDUE = "【超时】求助单 #{id}（{name}，{category}）{what}已超过时限，请{liaison}尽快处理。"
+STAFF_OVERDUE_FIRST = "首次响应"
+STAFF_OVERDUE_RESOLVE = "办结"

@@ -9,8 +9,8 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from admin.auth import actor_of
 from admin.keys import SERVICES
-from admin.parsing import Id, PageQuery, Strict, parse_json, parse_query, path_id, respond
-from yinling.models import HelpEvent, HelpFilter, HelpMessage, HelpPriority, HelpRequest, HelpStatus
+from admin.parsing import Id, Page, PageQuery, Strict, parse_json, parse_query, path_id, respond
+from yinling.models import HelpEvent, HelpFilter, HelpMessage, HelpPriority, HelpRequest, HelpStatus, Satisfaction
 
 MAX_PER_PAGE = 100
 Category = Literal["生活照料", "医疗健康", "住院看病", "房屋维修", "心理关怀", "政策咨询", "其他"]
@@ -122,3 +122,55 @@ async def set_status(request: web.Request) -> web.Response:
         actor_of(request), path_id(request), body.status, reason=body.reason, remind_at=body.remind_at
     )
     return respond(Done())
+
+
+class MergeBody(Strict):
+    into: Id = Field(description="the request that carries on")
+
+
+class FollowupBody(Strict):
+    reached: bool = Field(description="did the call reach the retiree")
+    result: str = Field(min_length=1, max_length=2000, description="what was said")
+    satisfaction: Satisfaction | None = None
+
+
+class VisitTask(BaseModel):
+    id: int
+    retiree_id: int
+    retiree_name: str
+    liaison_id: int | None
+    request_id: int | None
+    reason: str
+    status: Literal["open", "done", "cancelled"]
+    created_at: datetime
+    done_at: datetime | None
+
+
+class VisitQuery(PageQuery):
+    status: Literal["open", "done", "cancelled"] | None = None
+
+
+VisitPage = Page[VisitTask]
+
+
+async def merge(request: web.Request) -> web.Response:
+    body = await parse_json(request, MergeBody)
+    await request.app[SERVICES].help.do_merge(actor_of(request), path_id(request), body.into)
+    return respond(Done())
+
+
+async def followup(request: web.Request) -> web.Response:
+    body = await parse_json(request, FollowupBody)
+    await request.app[SERVICES].help.do_followup(
+        actor_of(request), path_id(request), reached=body.reached, result=body.result, satisfaction=body.satisfaction
+    )
+    return respond(Done(), status=201)
+
+
+async def visit_tasks(request: web.Request) -> web.Response:
+    query = parse_query(request, VisitQuery)
+    per_page = min(query.per_page, MAX_PER_PAGE)
+    items, total = await request.app[SERVICES].help.visit_tasks(
+        actor_of(request), status=query.status, page=query.page, per_page=per_page
+    )
+    return respond(VisitPage(items=[VisitTask(**i) for i in items], total=total, page=query.page, per_page=per_page))

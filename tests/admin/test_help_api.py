@@ -9,9 +9,11 @@ from tests.factories import Events
 from yinling.models import Contact, Inbound
 
 
-async def request_from(services, db, *, retiree_phone: str, user_id: int, text: str, urgent: bool = False) -> int:
-    """A retiree (bound through the chat) asks for help; returns the request id."""
-    events = Events(user_id=user_id, start=user_id * 10)
+async def request_from(services, db, *, retiree_phone: str, user_id: int, text: str, urgent: bool = False,
+                       start: int = 0) -> int:
+    """A retiree (bound through the chat) asks for help; returns the request id. `start`: where this
+    conversation's update ids begin (Telegram's are unique per bot)."""
+    events = Events(user_id=user_id, start=start or user_id * 10)
     conversation = services.conversation
     await conversation.do_contact(events.next(), Contact(phone=retiree_phone, user_id=user_id))
     for words in ("🙋 我要求助", "生活照料", text, "✅ 说完了", "🔴 很急" if urgent else "不急", "✅ 确认提交"):
@@ -98,3 +100,44 @@ async def test_a_viewer_never_reads_what_retirees_wrote(as_viewer, requests):
     assert (await as_viewer.get("/api/v1/help-requests")).status == 403
     assert (await as_viewer.get(f"/api/v1/help-requests/{requests['wang']}")).status == 403
     assert (await as_viewer.post(f"/api/v1/help-requests/{requests['wang']}/replies", json={"text": "x"})).status == 403
+
+
+async def test_merging_a_duplicate_closes_it_into_the_other(as_admin, services, db, requests):
+    again = await request_from(services, db, retiree_phone="13800000001", user_id=9001, text="还是买菜的事",
+                               start=200_000)
+    resp = await as_admin.post(f"/api/v1/help-requests/{again}/merge", json={"into": requests["wang"]})
+    assert resp.status == 200
+    merged = await (await as_admin.get(f"/api/v1/help-requests/{again}")).json()
+    assert merged["request"]["merged_into"] == requests["wang"] and merged["request"]["status"] == "closed"
+    queue = await (await as_admin.get("/api/v1/help-requests")).json()
+    assert again not in [r["id"] for r in queue["items"]]
+    told = await db.fetch_value("SELECT text FROM outbox WHERE chat_id = 9001 ORDER BY id DESC")
+    assert f"#{again}" in told and f"#{requests['wang']}" in told and "合并" in told
+    assert (await as_admin.post(f"/api/v1/help-requests/{again}/merge", json={"into": again})).status == 409
+
+
+async def test_a_followup_call_is_recorded_with_its_result(as_wang, requests):
+    resp = await as_wang.post(f"/api/v1/help-requests/{requests['wang']}/followups",
+                              json={"reached": True, "result": "老人说菜已经买到了", "satisfaction": "满意"})
+    assert resp.status == 201
+    detail = await (await as_wang.get(f"/api/v1/help-requests/{requests['wang']}")).json()
+    followup = [e for e in detail["events"] if e["kind"] == "followup"][0]
+    assert followup["detail"]["result"] == "老人说菜已经买到了" and detail["request"]["satisfaction"] == "满意"
+
+
+async def test_medical_requests_open_a_visit_task_for_the_liaison(as_wang, as_li, services, db, office):
+    events = Events(user_id=9001, start=50_000)
+    await services.conversation.do_contact(events.next(), Contact(phone="13800000001", user_id=9001))
+    for words in ("🙋 我要求助", "住院看病", "下周住院做手术", "✅ 说完了", "不急", "✅ 确认提交"):
+        await services.conversation.do_message(events.next(), Inbound(kind="text", text=words))
+    tasks = await (await as_wang.get("/api/v1/visit-tasks")).json()
+    assert tasks["total"] == 1 and tasks["items"][0]["reason"].endswith("住院看病")
+    assert (await (await as_li.get("/api/v1/visit-tasks")).json())["total"] == 0
+
+
+async def test_a_breach_is_told_to_staff_once(services, db, requests, clock):
+    clock.advance(timedelta(hours=1))  # past the urgent request's 30 minutes
+    assert await services.help.do_notify_breaches() == 1
+    assert await services.help.do_notify_breaches() == 0
+    text = await db.fetch_value("SELECT text FROM outbox WHERE text LIKE '【超时】%' ORDER BY id DESC")
+    assert f"#{requests['li']}" in text and "首次响应" in text

@@ -150,7 +150,8 @@ CONFIG = SchemathesisConfig.from_dict({
                      "POST /api/v1/registrations/{id}/approve",
                      # a help request's transitions, and words that are only spaces
                      "POST /api/v1/help-requests/{id}/status", "POST /api/v1/help-requests/{id}/assign",
-                     "POST /api/v1/help-requests/{id}/replies", "POST /api/v1/help-requests/{id}/notes")
+                     "POST /api/v1/help-requests/{id}/replies", "POST /api/v1/help-requests/{id}/notes",
+                     "POST /api/v1/help-requests/{id}/merge")
     ],
 })
 schema = schemathesis.openapi.from_dict(OPENAPI, config=CONFIG)

@@ -435,6 +435,55 @@ class HelpService:
             await audit(self.core, tx, actor, "help.status", target_type="help_request", target_id=request.id,
                         detail={"from": request.status, "to": status})
 
+    async def do_merge(self, actor: Actor, request_id: int, into: int) -> None:
+        """A duplicate: closed and pointed at the request that carries on; the retiree is told."""
+        request = await self.visible(actor, request_id)
+        target = await self.visible(actor, into)
+        if request.id == target.id or target.merged_into is not None or request.merged_into is not None:
+            raise Conflict("cannot merge these two", fields={"into": "another request that was not merged"})
+        now = self.core.clock.now()
+        async with self.core.db.transaction() as tx:
+            await help_store.update(tx, request.id, now=now, merged_into=target.id, status="closed", closed_at=now)
+            await help_store.add_event(tx, request.id, "merged", now=now, staff_id=actor.staff.id, detail={"into": target.id})
+            await help_store.add_event(tx, target.id, "merged_in", now=now, staff_id=actor.staff.id,
+                                       detail={"from": request.id})
+            if request.retiree_id == target.retiree_id:
+                await self._tell_retiree(tx, request, texts.HELP_MERGED.format(id=request.id, into=target.id))
+            await audit(self.core, tx, actor, "help.merge", target_type="help_request", target_id=request.id,
+                        detail={"into": target.id})
+
+    async def do_followup(self, actor: Actor, request_id: int, *, reached: bool, result: str,
+                          satisfaction: str | None) -> None:
+        """回访: the result of a follow-up call, in the request's history."""
+        request = await self.visible(actor, request_id)
+        now = self.core.clock.now()
+        async with self.core.db.transaction() as tx:
+            await help_store.add_event(tx, request.id, "followup", now=now, staff_id=actor.staff.id,
+                                       detail={"reached": reached, "result": result, "satisfaction": satisfaction})
+            if satisfaction and request.satisfaction is None:
+                await help_store.update(tx, request.id, now=now, satisfaction=satisfaction, rated_at=now)
+
+    async def visit_tasks(self, actor: Actor, *, status: str | None, page: int, per_page: int):
+        return await help_store.list_visit_tasks(self.core.db, scope_liaison_id=actor.scope_liaison_id,
+                                                 status=status, limit=per_page, offset=(page - 1) * per_page)
+
+    async def do_notify_breaches(self) -> int:
+        """Tell staff once about each request past its SLA; returns how many."""
+        now = self.core.clock.now()
+        breached = await help_store.overdue_unnotified(self.core.db, now=now)
+        for request in breached:
+            async with self.core.db.transaction() as tx:
+                await help_store.update(tx, request.id, now=now, breach_notified=1)
+                await help_store.add_event(tx, request.id, "sla_breached", now=now)
+                liaison = await staff_store.get(tx, request.assignee_id) if request.assignee_id else None
+                late_first = request.first_response_at is None and request.first_response_due < now
+                await notify_staff(self.core, tx, texts.STAFF_HELP_OVERDUE.format(
+                    id=request.id, name=request.retiree_name, category=request.category,
+                    what=texts.STAFF_OVERDUE_FIRST if late_first else texts.STAFF_OVERDUE_RESOLVE,
+                    liaison=liaison.display_name if liaison else texts.NO_LIAISON,
+                ))
+        return len(breached)
+
     async def _first_response(self, tx: Transaction, request: HelpRequest, actor: Actor, now: datetime) -> None:
         """The first thing staff do for a request answers it: new -> open, and the clock stops."""
         if request.first_response_at is None:

@@ -194,3 +194,32 @@ async def create_visit_task(
         " VALUES (:r, :l, :q, :why, :now)",
         {"r": retiree_id, "l": liaison_id, "q": request_id, "why": reason, "now": to_iso(now)},
     )
+
+
+async def overdue_unnotified(conn: Reader, *, now: datetime, limit: int = 200) -> list[HelpRequest]:
+    rows = await conn.fetch_all(
+        f"{_SELECT} WHERE h.merged_into IS NULL AND h.breach_notified = 0 AND {OVERDUE} ORDER BY h.id LIMIT :l",
+        {"now": to_iso(now), "l": limit},
+    )
+    return [request_from_row(r) for r in rows]
+
+
+async def list_visit_tasks(
+    conn: Reader, *, scope_liaison_id: int | None, status: str | None, limit: int, offset: int
+) -> tuple[list[dict], int]:
+    clauses, params = ["1 = 1"], {}
+    if scope_liaison_id is not None:
+        clauses.append("v.liaison_id = :scope")
+        params["scope"] = scope_liaison_id
+    if status:
+        clauses.append("v.status = :status")
+        params["status"] = status
+    where = " AND ".join(clauses)
+    total = await conn.fetch_one(f"SELECT count(*) AS n FROM visit_tasks v WHERE {where}", params)
+    rows = await conn.fetch_all(
+        "SELECT v.id, v.retiree_id, r.name AS retiree_name, v.liaison_id, v.request_id, v.reason, v.status,"
+        f" v.created_at, v.done_at FROM visit_tasks v JOIN retirees r ON r.id = v.retiree_id WHERE {where}"
+        " ORDER BY v.id DESC LIMIT :l OFFSET :o",
+        {**params, "l": limit, "o": offset},
+    )
+    return [dict(zip(r.keys(), r, strict=True)) for r in rows], total["n"] if total else 0
