@@ -99,6 +99,9 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/v1/visit-tasks", help_views.visit_tasks, STAFF,
           "五必访: visits owed (a liaison sees their own)", query=help_views.VisitQuery,
           response=help_views.VisitPage, tag="help"),
+    Route("GET", "/api/v1/stats/help", help_views.stats, EVERYONE,
+          "响应率, 解决率, 满意率 and median times, overall, by liaison and by category",
+          query=help_views.StatsQuery, response=help_views.HelpStats, tag="help"),
     # ---- audit ----
     Route("GET", "/api/v1/audit", audit.list_audit, ADMIN, "The audit log, newest first",
           query=audit.AuditQuery, response=audit.AuditPage, tag="audit"),

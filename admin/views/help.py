@@ -1,7 +1,7 @@
 """Help requests: the triage queue, one request with its thread, and what staff do to it."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Literal
 
 from aiohttp import web
@@ -10,6 +10,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 from admin.auth import actor_of
 from admin.keys import SERVICES
 from admin.parsing import Id, Page, PageQuery, Strict, parse_json, parse_query, path_id, respond
+from yinling.errors import InvalidInput
 from yinling.models import HelpEvent, HelpFilter, HelpMessage, HelpPriority, HelpRequest, HelpStatus, Satisfaction
 
 MAX_PER_PAGE = 100
@@ -174,3 +175,66 @@ async def visit_tasks(request: web.Request) -> web.Response:
         actor_of(request), status=query.status, page=query.page, per_page=per_page
     )
     return respond(VisitPage(items=[VisitTask(**i) for i in items], total=total, page=query.page, per_page=per_page))
+
+
+# A day (its local midnight) or a moment with its offset; query strings are parsed by hand so a number
+# is never taken for a Unix time.
+ISO_MOMENT = (r"^(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+              r"(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d))?$")
+
+
+class StatsQuery(Strict):
+    from_: str | None = Field(None, alias="from", pattern=ISO_MOMENT,
+                              description="start: 2026-11-01 (local midnight) or 2026-11-01T08:00:00+08:00; default 30 days before to")
+    to: str | None = Field(None, pattern=ISO_MOMENT, description="end, exclusive; default now")
+
+
+class HelpFigures(BaseModel):
+    received: int
+    response_rate: float | None = Field(description="响应率: first response within the SLA")
+    resolution_rate: float | None = Field(description="解决率")
+    satisfaction_rate: float | None = Field(description="满意率: 满意 or 基本满意, of those rated")
+    rated: int
+    median_first_response_minutes: float | None
+    median_resolution_hours: float | None
+
+
+class LiaisonFigures(HelpFigures):
+    staff_id: int | None
+    name: str | None
+
+
+class CategoryFigures(HelpFigures):
+    category: str
+
+
+class HelpStats(BaseModel):
+    from_: datetime = Field(alias="from", serialization_alias="from")
+    to: datetime
+    overall: HelpFigures
+    by_liaison: list[LiaisonFigures]
+    by_category: list[CategoryFigures]
+
+
+async def stats(request: web.Request) -> web.Response:
+    query = parse_query(request, StatsQuery)
+    services = request.app[SERVICES]
+    tz = services.core.clock.tz
+    now = services.core.clock.now()
+
+    def moment(name: str, value: str | None, default: datetime) -> datetime:
+        if value is None:
+            return default
+        try:
+            if "T" in value:
+                return datetime.fromisoformat(value.replace("Z", "+00:00"))
+            return datetime.combine(date.fromisoformat(value), time(0), tzinfo=tz)
+        except ValueError:
+            raise InvalidInput(f"{name} is not a real date", fields={name: "not a real date"}) from None
+
+    end = moment("to", query.to, now)
+    start = moment("from", query.from_, end - timedelta(days=30))
+    if start >= end:
+        raise InvalidInput("from must be before to", fields={"from": "after to"})
+    figures = await services.help_stats.stats(actor_of(request), start, end)
+    return respond(HelpStats.model_validate({**figures, "from": start}).model_dump(mode="json", by_alias=True))

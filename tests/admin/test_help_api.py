@@ -141,3 +141,25 @@ async def test_a_breach_is_told_to_staff_once(services, db, requests, clock):
     assert await services.help.do_notify_breaches() == 0
     text = await db.fetch_value("SELECT text FROM outbox WHERE text LIKE '【超时】%' ORDER BY id DESC")
     assert f"#{requests['li']}" in text and "首次响应" in text
+
+
+async def test_statistics_give_the_rates_an_office_reports(as_admin, as_wang, services, requests, clock):
+    clock.advance(timedelta(minutes=10))
+    await as_admin.post(f"/api/v1/help-requests/{requests['li']}/replies", json={"text": "马上到"})  # urgent, in time
+    clock.advance(timedelta(hours=1))  # within the logins' idle limit
+    await as_admin.post(f"/api/v1/help-requests/{requests['li']}/status", json={"status": "resolved"})
+    events = Events(user_id=9002, start=300_000)
+    await services.conversation.do_press(events.next(), f"help:solved:{requests['li']}")
+    await services.conversation.do_press(events.next(), f"help:rate:{requests['li']}:基本满意")
+    resp = await as_admin.get("/api/v1/stats/help", params={"from": "2026-11-01"})
+    body = await resp.json()
+    assert resp.status == 200, body
+    overall = body["overall"]
+    assert overall["received"] == 2 and overall["response_rate"] == 0.5 and overall["resolution_rate"] == 0.5
+    assert overall["satisfaction_rate"] == 1.0 and overall["median_first_response_minutes"] == 10.0
+    assert {c["category"] for c in body["by_category"]} == {"生活照料"}
+    assert {row["name"] for row in body["by_liaison"]} == {"王芳", "李强"}  # the liaisons own their requests
+    mine = await (await as_wang.get("/api/v1/stats/help", params={"from": "2026-11-01"})).json()
+    assert mine["overall"]["received"] == 1  # a liaison's figures cover their own retirees
+    bad = await as_admin.get("/api/v1/stats/help", params={"from": "2026-12-01", "to": "2026-11-01"})
+    assert bad.status == 422

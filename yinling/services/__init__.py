@@ -11,6 +11,7 @@ from yinling.services.conversation import ConversationService
 from yinling.services.core import Core
 from yinling.services.delivery import DeliveryService
 from yinling.services.help import HelpService
+from yinling.services.help_stats import HelpStatsService
 from yinling.services.human import HumanService
 from yinling.services.maintenance import MaintenanceService
 from yinling.services.audit import AuditService
@@ -28,6 +29,7 @@ class Services:
     human: HumanService
     conversation: ConversationService
     help: HelpService
+    help_stats: HelpStatsService
     delivery: DeliveryService
     maintenance: MaintenanceService
     staff: StaffService
@@ -55,6 +57,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         human=human,
         conversation=conversation,
         help=help_service,
+        help_stats=HelpStatsService(core),
         delivery=DeliveryService(core),
         maintenance=MaintenanceService(core),
         staff=StaffService(core),

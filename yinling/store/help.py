@@ -223,3 +223,16 @@ async def list_visit_tasks(
         {**params, "l": limit, "o": offset},
     )
     return [dict(zip(r.keys(), r, strict=True)) for r in rows], total["n"] if total else 0
+
+
+async def for_stats(conn: Reader, *, start: datetime, end: datetime, scope_liaison_id: int | None) -> list[dict]:
+    """What the statistics need of each request received in [start, end) (merged ones excluded)."""
+    scope = "AND r.liaison_id = :scope" if scope_liaison_id is not None else ""
+    rows = await conn.fetch_all(
+        "SELECT h.id, h.category, h.assignee_id, s.display_name AS assignee_name, h.status, h.created_at,"
+        " h.first_response_at, h.first_response_due, h.resolved_at, h.closed_at, h.satisfaction"
+        " FROM help_requests h JOIN retirees r ON r.id = h.retiree_id LEFT JOIN staff s ON s.id = h.assignee_id"
+        f" WHERE h.merged_into IS NULL AND h.created_at >= :start AND h.created_at < :end {scope}",
+        {"start": to_iso(start), "end": to_iso(end), **({"scope": scope_liaison_id} if scope_liaison_id is not None else {})},
+    )
+    return [dict(zip(r.keys(), r, strict=True)) for r in rows]
