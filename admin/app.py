@@ -6,9 +6,10 @@ from aiohttp import web
 
 from admin.auth import auth_middleware
 from admin.errors import error_middleware
-from admin.keys import ROUTES_KEY, SERVICES, SETTINGS, UPDATE_SINK, UpdateSink
+from admin.keys import MEDIA, ROUTES_KEY, SERVICES, SETTINGS, UPDATE_SINK, UpdateSink
 from admin.routes import ROUTES, add_routes, webhook_route
 from yinling.config import Settings
+from yinling.media import MediaSource
 from yinling.services import Services
 
 MAX_BODY_BYTES = 11 << 20  # roster imports up to 10 MB; JSON bodies have their own smaller limit
@@ -20,10 +21,12 @@ def create_app(
     *,
     update_sink: UpdateSink | None = None,
     webhook_path: str = "/telegram/webhook",
+    media: MediaSource | None = None,
 ) -> web.Application:
     app = web.Application(middlewares=[error_middleware, auth_middleware], client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
     app[SERVICES] = services
+    app[MEDIA] = media
     routes = ROUTES
     if update_sink is not None:
         app[UPDATE_SINK] = update_sink

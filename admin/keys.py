@@ -15,3 +15,4 @@ UPDATE_SINK = web.AppKey("update_sink", UpdateSink)  # type: ignore[arg-type]
 # aiohttp's route object -> our Route (roles, models), filled by admin.routes.add_routes
 ROUTE_META = web.AppKey("route_meta", dict)
 ROUTES_KEY = web.AppKey("routes", tuple)  # the Route table this app serves (for openapi.json)
+MEDIA = web.AppKey("media", object)  # a yinling.media.MediaSource, or None without a bot token

@@ -12,6 +12,10 @@ from typing import Literal
 from aiohttp import web
 
 from admin.app import create_app
+from telegram import Bot
+
+from bot.media import TelegramMediaSource
+from bot.request import AiohttpRequest
 from bot.runtime import BotRuntime, webhook_path
 from yinling.clock import Clock, SystemClock
 from yinling.config import Settings
@@ -51,6 +55,7 @@ async def running(settings: Settings, only: Only = None, clock: Clock | None = N
     db = await Database.connect(settings.db)
     runner: web.AppRunner | None = None
     bot: BotRuntime | None = None
+    media: TelegramMediaSource | None = None
     try:
         await migrate(db)
         services = build_services(settings, db, clock or SystemClock(settings.tz))
@@ -59,7 +64,8 @@ async def running(settings: Settings, only: Only = None, clock: Clock | None = N
         admin_url = None
         if only != "bot":
             sink = bot.feed_update if bot is not None and not bot.polling else None
-            app = create_app(settings, services, update_sink=sink, webhook_path=webhook_path(settings))
+            media = media_source(settings, bot)
+            app = create_app(settings, services, update_sink=sink, webhook_path=webhook_path(settings), media=media)
             runner = web.AppRunner(app, access_log=None)  # access logs would carry retiree ids in paths
             await runner.setup()
             site = web.TCPSite(runner, settings.admin_host, settings.admin_port)
@@ -75,7 +81,20 @@ async def running(settings: Settings, only: Only = None, clock: Clock | None = N
             await bot.stop()
         if runner is not None:
             await runner.cleanup()
+        if media is not None:
+            await media.close()
         await db.close()
+
+
+def media_source(settings: Settings, bot: BotRuntime | None) -> TelegramMediaSource | None:
+    """Media for the staff API: through the bot's own connection, or (admin alone) a Bot of its own."""
+    if bot is not None:
+        return TelegramMediaSource(bot.application.bot)
+    if settings.telegram_token:
+        return TelegramMediaSource(Bot(settings.telegram_token, base_url=settings.bot_api_base_url,
+                                       base_file_url=settings.bot_file_base_url, request=AiohttpRequest()),
+                                   owns_bot=True)
+    return None
 
 
 def stop_on_signals() -> asyncio.Event:

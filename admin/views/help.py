@@ -8,7 +8,7 @@ from aiohttp import web
 from pydantic import AwareDatetime, BaseModel, Field
 
 from admin.auth import actor_of
-from admin.keys import SERVICES
+from admin.keys import MEDIA, SERVICES
 from admin.parsing import Id, Page, PageQuery, Strict, parse_json, parse_query, path_id, respond
 from yinling.errors import InvalidInput
 from yinling.models import HelpEvent, HelpFilter, HelpMessage, HelpPriority, HelpRequest, HelpStatus, Satisfaction
@@ -238,3 +238,8 @@ async def stats(request: web.Request) -> web.Response:
         raise InvalidInput("from must be before to", fields={"from": "after to"})
     figures = await services.help_stats.stats(actor_of(request), start, end)
     return respond(HelpStats.model_validate({**figures, "from": start}).model_dump(mode="json", by_alias=True))
+
+
+async def media(request: web.Request) -> web.Response:
+    data, content_type = await request.app[SERVICES].help.media(actor_of(request), path_id(request), request.app[MEDIA])
+    return web.Response(body=data, content_type=content_type, headers={"Cache-Control": "private, no-store"})

@@ -37,6 +37,7 @@ _ERRORS = {
     "403": "The caller's role may not do this",
     "404": "No such object (or not in the caller's scope)",
     "409": "Conflicts with the current state",
+    "503": "Depends on Telegram, which cannot serve it now",
     "413": "Body too large",
     "422": "Invalid input; `fields` names each wrong field",
     "429": "Too many attempts; see Retry-After",
@@ -130,6 +131,8 @@ def _error_statuses(route, has_parameters: bool) -> list[str]:
         statuses += ["401", "403"]
     if "{" in route.path:
         statuses += ["404", "409"]
+    if route.path.startswith("/api/v1/media/"):
+        statuses.append("503")
     if route.path.endswith("/auth/login"):
         statuses += ["401", "429"]
     return sorted(set(statuses))

@@ -163,3 +163,16 @@ async def test_statistics_give_the_rates_an_office_reports(as_admin, as_wang, se
     assert mine["overall"]["received"] == 1  # a liaison's figures cover their own retirees
     bad = await as_admin.get("/api/v1/stats/help", params={"from": "2026-12-01", "to": "2026-11-01"})
     assert bad.status == 422
+
+
+async def test_media_without_a_bot_token_is_503_naming_the_setting(as_wang, services, db, office):
+    events = Events(user_id=9001, start=400_000)
+    await services.conversation.do_contact(events.next(), Contact(phone="13800000001", user_id=9001))
+    for inbound in (Inbound(kind="text", text="🙋 我要求助"), Inbound(kind="text", text="其他"),
+                    Inbound(kind="photo", file_id="photo-file-1"), Inbound(kind="text", text="✅ 说完了"),
+                    Inbound(kind="text", text="不急"), Inbound(kind="text", text="✅ 确认提交")):
+        await services.conversation.do_message(events.next(), inbound)
+    message_id = await db.fetch_value("SELECT id FROM help_messages WHERE kind = 'photo'")
+    resp = await as_wang.get(f"/api/v1/media/{message_id}")
+    assert resp.status == 503 and "YINLING_TELEGRAM_TOKEN" in (await resp.json())["error"]["message"]
+    assert (await as_wang.get("/api/v1/media/999999")).status == 404

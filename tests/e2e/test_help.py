@@ -123,3 +123,27 @@ async def finish(person) -> None:
     await person.tap(texts.NOT_URGENT_BUTTON)
     await person.wait_for_bot_message("请核对")
     await person.tap(texts.CONFIRM_BUTTON)
+
+
+async def test_staff_with_access_hear_the_voice_note_others_get_404(app, sb, db, clock):
+    wang = await add_staff(db, clock, "wangfang", "王芳", "13900001001")
+    await add_staff(db, clock, "liqiang", "李强", "13900001002")
+    await add_retiree(db, clock, phone=ROSTER_PHONE, liaison_id=wang)
+    zhang = await bound_user(sb, ROSTER_PHONE)
+    await zhang.tap("🙋 我要求助")
+    await zhang.wait_for_bot_message("哪方面")
+    await zhang.tap("生活照料")
+    await zhang.wait_for_bot_message("请说说是什么事")
+    await zhang.send_voice(duration=3, data=b"OggS-voice-of-zhang")
+    await zhang.wait_for_bot_message("已记下")
+    await finish(zhang)
+    await zhang.wait_for_bot_message("已收到")
+    message_id = await db.fetch_value("SELECT id FROM help_messages WHERE kind = 'voice'")
+    http, auth = await staff_session(app, "wangfang")
+    async with http:
+        resp = await http.get(f"/api/v1/media/{message_id}", headers=auth)
+        assert resp.status == 200 and resp.content_type == "audio/ogg"
+        assert await resp.read() == b"OggS-voice-of-zhang"
+    http, auth = await staff_session(app, "liqiang")
+    async with http:
+        assert (await http.get(f"/api/v1/media/{message_id}", headers=auth)).status == 404

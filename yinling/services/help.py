@@ -18,6 +18,7 @@ from typing import Any
 
 from yinling import texts
 from yinling.errors import Conflict, InvalidInput, NotFound
+from yinling.media import CONTENT_TYPES, MediaSource, MediaUnavailable
 from yinling.models import (
     HELP_CATEGORIES,
     MEDICAL_CATEGORIES,
@@ -360,6 +361,19 @@ class HelpService:
         if request.status not in ("new", "open", "pending"):
             return False
         return (request.first_response_at is None and request.first_response_due < now) or request.resolution_due < now
+
+    async def media(self, actor: Actor, message_id: int, source: MediaSource | None) -> tuple[bytes, str]:
+        """A voice note or photo in a request's thread, for staff who may see that request."""
+        message = await help_store.message(self.core.db, message_id)
+        if message is None or message.file_id is None:
+            raise NotFound("no such media")
+        await self.visible(actor, message.request_id)  # scope: NotFound for others' requests
+        if source is None:
+            raise MediaUnavailable("fetching media needs the bot's token (YINLING_TELEGRAM_TOKEN)")
+        async with self.core.db.transaction() as tx:
+            await audit(self.core, tx, actor, "help.media", target_type="help_request", target_id=message.request_id,
+                        detail={"message": message.id, "kind": message.kind})
+        return await source.fetch(message.file_id), CONTENT_TYPES[message.kind]
 
     async def do_reply(self, actor: Actor, request_id: int, text: str) -> None:
         request = await self.visible(actor, request_id)

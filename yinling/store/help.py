@@ -236,3 +236,8 @@ async def for_stats(conn: Reader, *, start: datetime, end: datetime, scope_liais
         {"start": to_iso(start), "end": to_iso(end), **({"scope": scope_liaison_id} if scope_liaison_id is not None else {})},
     )
     return [dict(zip(r.keys(), r, strict=True)) for r in rows]
+
+
+async def message(conn: Reader, message_id: int) -> HelpMessage | None:
+    row = await conn.fetch_one("SELECT m.*, NULL AS staff_name FROM help_messages m WHERE m.id = :id", {"id": message_id})
+    return to_model(HelpMessage, row) if row else None
