@@ -1,6 +1,8 @@
 """build_application(settings, services) -> a python-telegram-bot Application.
 
 Handler order (first match wins within a group):
+  group 0, the staff group (when YINLING_STAFF_CHAT_ID is set):
+    /whoami; 接单 / 查看 on request cards (hs:...); replies to a card, which answer the retiree
   group 0, private chats only:
     1. /start /menu /help /cancel      always available, at every step
     2. other /commands                 back to the menu (a mistyped command is not an error)
@@ -30,7 +32,7 @@ from telegram.ext import (
 )
 
 from bot.context import BotData, YinlingContext
-from bot.handlers import buttons, messages, onboarding, start
+from bot.handlers import buttons, messages, onboarding, staff_group, start
 from bot.handlers.errors import on_error
 from bot.request import AiohttpRequest
 from yinling import texts
@@ -91,12 +93,20 @@ def build_application(settings: Settings, services: Services, *, polling: bool =
         builder = builder.updater(None)
     application = builder.build()
     application.bot_data.services = services
-    add_handlers(application)
+    add_handlers(application, settings.staff_chat_id)
     return application
 
 
-def add_handlers(application: Application) -> None:
+def add_handlers(application: Application, staff_chat_id: int | None) -> None:
     private = filters.ChatType.PRIVATE
+    if staff_chat_id is not None:
+        staff = filters.Chat(chat_id=staff_chat_id)
+        application.add_handlers([
+            CommandHandler("whoami", staff_group.whoami, filters=staff),
+            CallbackQueryHandler(staff_group.press, pattern=r"^hs:"),
+            MessageHandler(staff & ~filters.COMMAND & (filters.TEXT | filters.VOICE | filters.PHOTO),
+                           staff_group.message),
+        ])
     application.add_handlers(
         [
             CommandHandler("start", start.start, filters=private),
@@ -111,7 +121,7 @@ def add_handlers(application: Application) -> None:
                 messages.message,
             ),
             MessageHandler(private & ~filters.StatusUpdate.ALL, messages.message),
-            CallbackQueryHandler(buttons.press),
+            CallbackQueryHandler(buttons.press, pattern=r"^(?!hs:)"),
         ]
     )
     application.add_error_handler(on_error)

@@ -64,3 +64,9 @@ CREATE TABLE visit_tasks (
     done_at     TEXT
 );
 CREATE INDEX visit_tasks_liaison ON visit_tasks(liaison_id, status);
+
+-- Staff who act from the staff group (接单, replying to a card) are known by their Telegram account.
+ALTER TABLE staff ADD COLUMN telegram_user_id INTEGER;
+CREATE UNIQUE INDEX staff_telegram_user ON staff(telegram_user_id) WHERE telegram_user_id IS NOT NULL;
+-- A staff-group card is found again by the message Telegram gave it.
+CREATE INDEX outbox_delivered ON outbox(chat_id, message_id) WHERE message_id IS NOT NULL;

@@ -5,6 +5,7 @@
     yinling migrate                    apply pending database migrations
     yinling staff create USERNAME --role ROLE [--display-name N] [--phone P] [--password-stdin]
     yinling staff list | set-role USERNAME ROLE | reset-password USERNAME [--password-stdin]
+    yinling staff link USERNAME TELEGRAM_USER_ID   act from the staff group (接单, replying to cards)
     yinling roster import FILE         import the roster (台账) from .xlsx or .csv, all or nothing
 
 This is the composition root's front door: the faces (bot, admin, sandbox) are imported inside the
@@ -130,6 +131,9 @@ def cmd_staff(args: argparse.Namespace) -> None:
     elif args.action == "set-role":
         staff = _with_services(lambda s: s.staff.do_set_role(args.username, args.role))
         print(f"{staff.username} is now {staff.role}; their logins were ended")
+    elif args.action == "link":
+        staff = _with_services(lambda s: s.staff_group.do_link(args.username, args.telegram_user_id))
+        print(f"{staff.username} acts in the staff group as Telegram user {args.telegram_user_id}")
     elif args.action == "reset-password":
         password = _read_password(args)
         _with_services(lambda s: s.staff.do_reset_password(args.username, password))
@@ -188,7 +192,10 @@ def build_parser() -> argparse.ArgumentParser:
     reset = staff.add_parser("reset-password", help="set a new password")
     reset.add_argument("username")
     reset.add_argument("--password-stdin", action="store_true")
-    for sub_parser in (create, set_role, reset, staff.choices["list"]):
+    link = staff.add_parser("link", help="let a staff member act from the staff group (see /whoami there)")
+    link.add_argument("username")
+    link.add_argument("telegram_user_id", type=int)
+    for sub_parser in (create, set_role, reset, link, staff.choices["list"]):
         sub_parser.set_defaults(func=cmd_staff)
 
     roster = sub.add_parser("roster", help="the roster (台账)").add_subparsers(dest="action", required=True)

@@ -185,3 +185,13 @@ HELP_MERGED = "您的求助单 #{id} 和 #{into} 是同一件事，已经合并�
 STAFF_HELP_OVERDUE = "【超时】求助单 #{id}（{name}，{category}）{what}已超过时限，请{liaison}尽快处理。"
 STAFF_OVERDUE_FIRST = "首次响应"
 STAFF_OVERDUE_RESOLVE = "办结"
+
+# ---- the staff group ------------------------------------------------------------------------------------
+CLAIM_BUTTON = "接单"
+VIEW_BUTTON = "查看"
+STAFF_NOT_LINKED = "您还没有绑定工作人员账号：请把 /whoami 显示的编号交给管理员（yinling staff link）。"
+STAFF_WHOAMI = "您的 Telegram 编号是 {user_id}。管理员执行：yinling staff link 用户名 {user_id}"
+STAFF_CLAIMED = "已接单：求助单 #{id}"
+STAFF_REPLY_SENT = "已转达给{name}（求助单 #{id}）。"
+STAFF_NOT_A_CARD = "请回复某张求助单卡片，您的回复会转达给老同志。"
+STAFF_CARD_VIEW = "#{id} {status} · {category}\n{summary}"

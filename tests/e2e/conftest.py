@@ -30,8 +30,16 @@ async def sb(sandbox) -> AsyncIterator[SandboxClient]:
 
 
 @pytest.fixture
-async def staff_group(sb):
-    return await sb.create_group("老干部工作群", member_ids=[])
+async def staff_people(sb):
+    """Two people in the staff group: 王芳 (a liaison, once linked) and someone never linked."""
+    wang = await sb.create_user("芳", last_name="王", phone_number="13900001001", bot_id=BOT_ID)
+    other = await sb.create_user("路人", phone_number="13600000000", bot_id=BOT_ID)
+    return wang, other
+
+
+@pytest.fixture
+async def staff_group(sb, staff_people):
+    return await sb.create_group("老干部工作群", member_ids=[person.id for person in staff_people])
 
 
 @pytest.fixture

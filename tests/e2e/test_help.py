@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import aiohttp
 
+from tests.e2e.helpers import eventually
 from tests.e2e.test_onboarding import MENU_ROWS, bound_user
 from tests.factories import ROSTER_PHONE, add_retiree
 from yinling import texts
@@ -147,3 +148,57 @@ async def test_staff_with_access_hear_the_voice_note_others_get_404(app, sb, db,
     http, auth = await staff_session(app, "liqiang")
     async with http:
         assert (await http.get(f"/api/v1/media/{message_id}", headers=auth)).status == 404
+
+
+async def test_in_the_staff_group_a_liaison_claims_the_card_and_replies_to_it(app, sb, db, clock, staff_group,
+                                                                              staff_people):
+    wang = await add_staff(db, clock, "wangfang", "王芳", "13900001001")
+    await add_retiree(db, clock, name="张建国", phone=ROSTER_PHONE, liaison_id=wang)
+    wang_tg, stranger = staff_people
+    async with db.transaction() as tx:
+        await staff_store.link_telegram(tx, wang, wang_tg.id)
+    zhang = await bound_user(sb, ROSTER_PHONE)
+    await zhang.tap("🙋 我要求助")
+    await zhang.wait_for_bot_message("哪方面")
+    await zhang.tap("生活照料")
+    await zhang.wait_for_bot_message("请说说是什么事")
+    await zhang.send_text("想请人帮忙换灯泡")
+    await zhang.wait_for_bot_message("已记下")
+    await finish(zhang)
+    await zhang.wait_for_bot_message("已收到")
+    request_id = await db.fetch_value("SELECT max(id) FROM help_requests")
+    group = staff_group["id"]
+
+    async def card() -> dict | None:
+        cards = [m for m in await sb.chat_messages(zhang.bot_id, group) if f"求助单 #{request_id}" in (m.get("text") or "")]
+        return cards[-1] if cards else None
+
+    async def card_arrived() -> bool:
+        return await card() is not None
+
+    await eventually(card_arrived, what="the request's card in the staff group")
+    posted = await card()
+    assert zhang.inline_labels(posted) == [[texts.CLAIM_BUTTON, texts.VIEW_BUTTON]]
+
+    pressed = await sb.request("POST", f"/sandbox/bots/{zhang.bot_id}/press",
+                               {"from_id": wang_tg.id, "chat_id": group, "message_id": posted["message_id"], "label": "接单"})
+    accepted = await zhang.wait_for_bot_message("已受理")
+    assert accepted["text"] == f"您的求助单 #{request_id} 已受理，王芳正在处理。"
+    answers = await sb.callback_answers(zhang.bot_id, pressed["callback_query"]["id"])
+    assert answers and answers[0]["text"] == texts.STAFF_CLAIMED.format(id=request_id)
+
+    await sb.request("POST", f"/sandbox/bots/{zhang.bot_id}/send",
+                     {"from_id": wang_tg.id, "chat_id": group, "text": "张老您好，我下午三点过去换",
+                      "reply_to_message_id": posted["message_id"]})
+    reply = await zhang.wait_for_bot_message("下午三点")
+    assert reply["text"] == f"关于求助单 #{request_id}，王芳回复您：\n张老您好，我下午三点过去换"
+
+    await sb.request("POST", f"/sandbox/bots/{zhang.bot_id}/send",
+                     {"from_id": stranger.id, "chat_id": group, "text": "我来回复", "reply_to_message_id": posted["message_id"]})
+
+    async def refused() -> bool:
+        return any("还没有绑定" in (m.get("text") or "") for m in await sb.chat_messages(zhang.bot_id, group))
+
+    await eventually(refused, what="the unlinked sender told to link first")
+    assert "我来回复" not in [m["text"] for m in await zhang.bot_messages()]
+

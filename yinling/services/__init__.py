@@ -18,6 +18,7 @@ from yinling.services.audit import AuditService
 from yinling.services.registrations import RegistrationService
 from yinling.services.roster import RosterService
 from yinling.services.staff import StaffService
+from yinling.services.staff_group import StaffGroupService
 from yinling.services.people import PeopleService
 from yinling.store.database import Database
 
@@ -30,6 +31,7 @@ class Services:
     conversation: ConversationService
     help: HelpService
     help_stats: HelpStatsService
+    staff_group: StaffGroupService
     delivery: DeliveryService
     maintenance: MaintenanceService
     staff: StaffService
@@ -58,6 +60,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         conversation=conversation,
         help=help_service,
         help_stats=HelpStatsService(core),
+        staff_group=StaffGroupService(core, help_service),
         delivery=DeliveryService(core),
         maintenance=MaintenanceService(core),
         staff=StaffService(core),

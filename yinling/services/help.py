@@ -84,6 +84,16 @@ def resolved_buttons(request_id: int) -> Keyboard:
     ])
 
 
+CARD_SOURCE = "help-card:"  # the outbox source of a request's card in the staff group
+
+
+def card_buttons(request_id: int) -> Keyboard:
+    return Keyboard.inline([
+        Button(label=texts.CLAIM_BUTTON, action=f"hs:claim:{request_id}"),
+        Button(label=texts.VIEW_BUTTON, action=f"hs:view:{request_id}"),
+    ])
+
+
 def rating_buttons(request_id: int) -> Keyboard:
     return Keyboard.inline([Button(label=s, action=f"help:rate:{request_id}:{s}") for s in ("满意", "基本满意", "不满意")])
 
@@ -214,7 +224,8 @@ class HelpService:
             id=request_id, urgent=texts.STAFF_URGENT_MARK if urgent else "", name=retiree.name,
             retiree_id=retiree.id, category=category, summary=summary[:200] or "（语音或照片）",
             liaison=liaison.display_name if liaison else texts.NO_LIAISON,
-        ), priority=Priority.INTERACTIVE if urgent else Priority.NORMAL)
+        ), priority=Priority.INTERACTIVE if urgent else Priority.NORMAL, keyboard=card_buttons(request_id),
+            source=f"{CARD_SOURCE}{request_id}")
         return request_id
 
     async def _append(self, tx: Transaction, request: HelpRequest, parts: list[Inbound], now: datetime) -> None:

@@ -11,11 +11,12 @@ from yinling.store.database import Transaction
 
 
 async def notify_staff(
-    core: Core, tx: Transaction, text: str, *, priority: Priority = Priority.NORMAL, keyboard: Keyboard | None = None
+    core: Core, tx: Transaction, text: str, *, priority: Priority = Priority.NORMAL, keyboard: Keyboard | None = None,
+    source: str = "staff",
 ) -> None:
     chat_id = core.settings.staff_chat_id
     if chat_id is None:
         return
     await core.outbox.enqueue(
-        tx, OutgoingMessage(chat_id=chat_id, text=text, priority=priority, keyboard=keyboard, source="staff")
+        tx, OutgoingMessage(chat_id=chat_id, text=text, priority=priority, keyboard=keyboard, source=source)
     )

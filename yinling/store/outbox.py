@@ -125,3 +125,12 @@ async def status_counts(conn: Reader, source: str | None = None) -> dict[str, in
     where, params = ("WHERE source = :s", {"s": source}) if source else ("", {})
     rows = await conn.fetch_all(f"SELECT status, count(*) AS n FROM outbox {where} GROUP BY status", params)
     return {row["status"]: row["n"] for row in rows}
+
+
+async def source_of_delivered(conn: Reader, chat_id: int, message_id: int) -> str | None:
+    """What caused the message Telegram numbered `message_id` in `chat_id` (e.g. 'help-card:12')."""
+    row = await conn.fetch_one(
+        "SELECT source FROM outbox WHERE chat_id = :c AND message_id = :m ORDER BY id DESC LIMIT 1",
+        {"c": chat_id, "m": message_id},
+    )
+    return row["source"] if row else None

@@ -65,3 +65,13 @@ async def set_role(tx: Transaction, staff_id: int, role: StaffRole) -> None:
 
 async def set_password_hash(tx: Transaction, staff_id: int, password_hash: str) -> None:
     await tx.execute("UPDATE staff SET password_hash = :h WHERE id = :id", {"h": password_hash, "id": staff_id})
+
+
+async def get_by_telegram_user(conn: Reader, user_id: int) -> Staff | None:
+    row = await conn.fetch_one(f"SELECT {COLUMNS} FROM staff WHERE telegram_user_id = :u AND active = 1", {"u": user_id})
+    return staff_from_row(row) if row else None
+
+
+async def link_telegram(tx: Transaction, staff_id: int, user_id: int | None) -> None:
+    await tx.execute("UPDATE staff SET telegram_user_id = NULL WHERE telegram_user_id = :u", {"u": user_id})
+    await tx.execute("UPDATE staff SET telegram_user_id = :u WHERE id = :id", {"u": user_id, "id": staff_id})
