@@ -84,7 +84,8 @@ async def _prune_update_ids(context: YinlingContext) -> None:
 
 
 async def _help_breaches(context: YinlingContext) -> None:
-    """Requests past their SLA: staff are told once each."""
+    """Requests past their SLA, and pending ones whose reminder time came: staff are told once."""
     notified = await context.services.help.do_notify_breaches()
-    if notified:
-        log.info("told staff about %d overdue help requests", notified)
+    reminded = await context.services.help.do_remind_pending()
+    if notified or reminded:
+        log.info("help requests: %d overdue, %d reminders", notified, reminded)

@@ -176,3 +176,23 @@ async def test_media_without_a_bot_token_is_503_naming_the_setting(as_wang, serv
     resp = await as_wang.get(f"/api/v1/media/{message_id}")
     assert resp.status == 503 and "YINLING_TELEGRAM_TOKEN" in (await resp.json())["error"]["message"]
     assert (await as_wang.get("/api/v1/media/999999")).status == 404
+
+
+async def test_a_pending_request_comes_back_to_staff_at_its_reminder_time(as_admin, services, requests, clock, db):
+    resp = await as_admin.post(f"/api/v1/help-requests/{requests['wang']}/status",
+                               json={"status": "pending", "reason": "等社区回复", "remind_at": "2026-11-24T09:00:00+08:00"})
+    assert resp.status == 200, await resp.text()
+    assert await services.help.do_remind_pending() == 0
+    clock.advance(timedelta(days=1))  # 2026-11-24 09:30 local
+    assert await services.help.do_remind_pending() == 1
+    assert await services.help.do_remind_pending() == 0
+    text = await db.fetch_value("SELECT text FROM outbox WHERE text LIKE '【提醒】%'")
+    assert f"#{requests['wang']}" in text and "王芳" in text
+
+
+async def test_a_new_request_set_to_pending_stays_pending(as_admin, requests, db):
+    resp = await as_admin.post(f"/api/v1/help-requests/{requests['li']}/status",
+                               json={"status": "pending", "remind_at": "2026-11-24T09:00:00+08:00"})
+    assert resp.status == 200
+    row = await db.fetch_one("SELECT status, first_response_at FROM help_requests WHERE id = ?", (requests["li"],))
+    assert row["status"] == "pending" and row["first_response_at"]

@@ -423,8 +423,8 @@ class HelpService:
             await help_store.update(tx, request.id, now=now, assignee_id=staff_id)
             await help_store.add_event(tx, request.id, "assigned", now=now, staff_id=actor.staff.id,
                                        detail={"from": request.assignee_id, "to": staff_id})
-            if request.status == "new":
-                await help_store.update(tx, request.id, now=now, status="open")
+            if request.status == "new":  # 接单 is the first response: accepted, and the retiree told
+                await self._first_response(tx, request, actor, now)
                 await self._tell_retiree(tx, request, texts.HELP_ACCEPTED.format(id=request.id, staff=staff.display_name))
             await audit(self.core, tx, actor, "help.assign", target_type="help_request", target_id=request.id,
                         detail={"to": staff_id})
@@ -451,7 +451,7 @@ class HelpService:
             await help_store.add_event(tx, request.id, status, now=now, staff_id=actor.staff.id,
                                        detail={"from": request.status, "reason": reason})
             if request.status == "new" and status in ("open", "pending", "resolved"):
-                await self._first_response(tx, request, actor, now)
+                await self._first_response(tx, request, actor, now, opens=False)  # the status is set above
             if status == "resolved":
                 await self._tell_retiree(tx, request, texts.HELP_RESOLVED.format(id=request.id),
                                          resolved_buttons(request.id))
@@ -509,11 +509,28 @@ class HelpService:
                 ))
         return len(breached)
 
-    async def _first_response(self, tx: Transaction, request: HelpRequest, actor: Actor, now: datetime) -> None:
-        """The first thing staff do for a request answers it: new -> open, and the clock stops."""
+    async def do_remind_pending(self) -> int:
+        """Pending requests whose remind_at has come: staff are reminded, once per remind_at."""
+        now = self.core.clock.now()
+        due = await help_store.reminders_due(self.core.db, now=now)
+        for request in due:
+            async with self.core.db.transaction() as tx:
+                await help_store.update(tx, request.id, now=now, remind_at=None)
+                await help_store.add_event(tx, request.id, "reminded", now=now)
+                liaison = await staff_store.get(tx, request.assignee_id) if request.assignee_id else None
+                await notify_staff(self.core, tx, texts.STAFF_HELP_REMIND.format(
+                    id=request.id, name=request.retiree_name, category=request.category,
+                    liaison=liaison.display_name if liaison else texts.NO_LIAISON))
+        return len(due)
+
+    async def _first_response(
+        self, tx: Transaction, request: HelpRequest, actor: Actor, now: datetime, *, opens: bool = True
+    ) -> None:
+        """The first thing staff do for a request answers it: the response clock stops, and (unless
+        the caller sets another status) new becomes open."""
         if request.first_response_at is None:
             await help_store.update(tx, request.id, now=now, first_response_at=now)
-        if request.status == "new":
+        if request.status == "new" and opens:
             await help_store.update(tx, request.id, now=now, status="open")
             if request.assignee_id is None:
                 await help_store.update(tx, request.id, now=now, assignee_id=actor.staff.id)

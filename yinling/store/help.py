@@ -241,3 +241,12 @@ async def for_stats(conn: Reader, *, start: datetime, end: datetime, scope_liais
 async def message(conn: Reader, message_id: int) -> HelpMessage | None:
     row = await conn.fetch_one("SELECT m.*, NULL AS staff_name FROM help_messages m WHERE m.id = :id", {"id": message_id})
     return to_model(HelpMessage, row) if row else None
+
+
+async def reminders_due(conn: Reader, *, now: datetime, limit: int = 200) -> list[HelpRequest]:
+    rows = await conn.fetch_all(
+        f"{_SELECT} WHERE h.status = 'pending' AND h.remind_at IS NOT NULL AND h.remind_at <= :now"
+        " ORDER BY h.remind_at LIMIT :l",
+        {"now": to_iso(now), "l": limit},
+    )
+    return [request_from_row(r) for r in rows]
