@@ -8,19 +8,20 @@ import argparse
 import asyncio
 import logging
 
-from bench import inbound, roster, send_rate
+from bench import help_queue, inbound, roster, send_rate
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("which", nargs="*", help="send, inbound, roster (default: all)")
+    parser.add_argument("which", nargs="*", help="send, inbound, roster, help (default: all)")
     parser.add_argument("--messages", type=int, default=10_000, help="send rate: messages and chats")
     parser.add_argument("--users", type=int, default=1_000, help="inbound: bound users")
     parser.add_argument("--rounds", type=int, default=5, help="inbound: presses per user")
     parser.add_argument("--retirees", type=int, default=100_000, help="roster: retirees in the database")
+    parser.add_argument("--requests", type=int, default=1_000_000, help="help: requests in the database")
     args = parser.parse_args()
-    args.which = args.which or ["send", "inbound", "roster"]
-    if unknown := set(args.which) - {"send", "inbound", "roster"}:
+    args.which = args.which or ["send", "inbound", "roster", "help"]
+    if unknown := set(args.which) - {"send", "inbound", "roster", "help"}:
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
     logging.basicConfig(level=logging.ERROR)
     if "send" in args.which:
@@ -29,6 +30,8 @@ def main() -> None:
         asyncio.run(inbound.main(args.users, args.rounds))
     if "roster" in args.which:
         asyncio.run(roster.main(args.retirees))
+    if "help" in args.which:
+        asyncio.run(help_queue.main(args.requests))
 
 
 if __name__ == "__main__":

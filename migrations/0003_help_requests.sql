@@ -22,10 +22,16 @@ CREATE TABLE help_requests (
     satisfaction       TEXT CHECK (satisfaction IN ('满意', '基本满意', '不满意')),
     satisfaction_comment TEXT,
     rated_at           TEXT,
-    merged_into        INTEGER REFERENCES help_requests(id)
+    merged_into        INTEGER REFERENCES help_requests(id),  -- a merged request is always closed
+    priority_rank      INTEGER GENERATED ALWAYS AS
+                       (CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END) VIRTUAL
 );
-CREATE INDEX help_requests_queue ON help_requests(status, priority, id);
-CREATE INDEX help_requests_assignee ON help_requests(assignee_id, status);
+-- The queue is read newest first within a status or an assignee: (x, id) indexes give that order
+-- without sorting, and count a status or an assignee from the index alone.
+CREATE INDEX help_requests_status ON help_requests(status, id);
+CREATE INDEX help_requests_status_rank ON help_requests(status, priority_rank, id);
+CREATE INDEX help_requests_assignee ON help_requests(assignee_id, merged_into, id);
+CREATE INDEX help_requests_merged ON help_requests(merged_into) WHERE merged_into IS NOT NULL;
 CREATE INDEX help_requests_retiree ON help_requests(retiree_id, created_at);
 
 -- The thread: what the retiree said (text, voice, photos), staff replies, private notes.

@@ -34,6 +34,7 @@ from yinling.models import (
 )
 from yinling.services.audit import audit
 from yinling.services.core import Core
+from yinling.services.memo import ShortMemo
 from yinling.services.notify import notify_staff
 from yinling.services.turn import Turn, main_menu
 from yinling.sla import due_times
@@ -101,6 +102,7 @@ def rating_buttons(request_id: int) -> Keyboard:
 class HelpService:
     def __init__(self, core: Core) -> None:
         self.core = core
+        self._counted = ShortMemo()  # queue totals and counts; cleared by every write here
 
     # ================================ the retiree, in the chat ================================
     async def on_menu(self, turn: Turn) -> None:
@@ -206,6 +208,7 @@ class HelpService:
     async def _create(
         self, tx: Transaction, retiree: Retiree, category: str, urgent: bool, parts: list[Inbound], now: datetime
     ) -> int:
+        tx.after_commit(self._counted.clear)  # the queue's counts change
         priority = "urgent" if urgent else "normal"
         first_due, resolve_due = due_times(self.core.settings, priority, category, now, self.core.clock.tz)
         summary = next((p.text for p in parts if p.text), "") or ""
@@ -229,6 +232,7 @@ class HelpService:
         return request_id
 
     async def _append(self, tx: Transaction, request: HelpRequest, parts: list[Inbound], now: datetime) -> None:
+        tx.after_commit(self._counted.clear)  # the queue's counts change
         for part in parts:
             await help_store.add_message(tx, request.id, author="retiree", inbound=part, now=now)
         if request.status in ("resolved", "closed"):
@@ -297,6 +301,7 @@ class HelpService:
         await turn.reply(texts.HELP_ADDED.format(id=request.id), describe_keyboard())
 
     async def _solved(self, turn: Turn, request: HelpRequest) -> None:
+        turn.tx.after_commit(self._counted.clear)
         if request.status != "closed":
             await help_store.update(turn.tx, request.id, now=turn.now, status="closed", closed_at=turn.now)
             await help_store.add_event(turn.tx, request.id, "closed", now=turn.now, detail={"by": "retiree"})
@@ -306,12 +311,14 @@ class HelpService:
             await turn.show_menu(texts.HELP_ALREADY_RATED)
 
     async def _reopen(self, turn: Turn, request: HelpRequest) -> None:
+        turn.tx.after_commit(self._counted.clear)
         if request.status in ("resolved", "closed"):
             await help_store.update(turn.tx, request.id, now=turn.now, status="open", resolved_at=None, closed_at=None)
             await help_store.add_event(turn.tx, request.id, "reopened", now=turn.now, detail={"by": "retiree"})
         await turn.show_menu(texts.HELP_REOPENED.format(id=request.id))
 
     async def _rate(self, turn: Turn, request: HelpRequest, rating: str) -> str | None:
+        turn.tx.after_commit(self._counted.clear)
         if rating not in ("满意", "基本满意", "不满意"):
             return None
         if request.satisfaction is not None:  # once per request
@@ -355,12 +362,17 @@ class HelpService:
 
     async def queue(self, actor: Actor, filters: HelpFilter, *, sort: str, page: int, per_page: int):
         now = self.core.clock.now()
-        items, total = await help_store.page(
-            self.core.db, filters, scope_liaison_id=actor.scope_liaison_id, me=actor.staff.id, now=now, sort=sort,
-            limit=per_page, offset=(page - 1) * per_page,
-        )
-        counts = await help_store.counts(self.core.db, scope_liaison_id=actor.scope_liaison_id, me=actor.staff.id,
-                                         now=now)
+        scope, me = actor.scope_liaison_id, actor.staff.id
+        items = await help_store.page(self.core.db, filters, scope_liaison_id=scope, me=me, now=now, sort=sort,
+                                      limit=per_page, offset=(page - 1) * per_page)
+        total = self._counted.get(("total", scope, me, filters))
+        if total is None:
+            total = await help_store.count(self.core.db, filters, scope_liaison_id=scope, me=me, now=now)
+            self._counted.put(("total", scope, me, filters), total)
+        counts = self._counted.get(("counts", scope, me))
+        if counts is None:
+            counts = await help_store.counts(self.core.db, scope_liaison_id=scope, me=me, now=now)
+            self._counted.put(("counts", scope, me), counts)
         return items, total, counts
 
     async def detail(self, actor: Actor, request_id: int):
@@ -382,6 +394,7 @@ class HelpService:
         if source is None:
             raise MediaUnavailable("fetching media needs the bot's token (YINLING_TELEGRAM_TOKEN)")
         async with self.core.db.transaction() as tx:
+            tx.after_commit(self._counted.clear)
             await audit(self.core, tx, actor, "help.media", target_type="help_request", target_id=message.request_id,
                         detail={"message": message.id, "kind": message.kind})
         return await source.fetch(message.file_id), CONTENT_TYPES[message.kind]
@@ -392,6 +405,7 @@ class HelpService:
             raise InvalidInput("a reply needs words", fields={"text": "empty"})
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
+            tx.after_commit(self._counted.clear)
             await help_store.add_message(tx, request.id, author="staff", staff_id=actor.staff.id,
                                          inbound=Inbound(kind="text", text=text), now=now)
             await self._first_response(tx, request, actor, now)
@@ -405,6 +419,7 @@ class HelpService:
         if not text.strip():
             raise InvalidInput("a note needs words", fields={"text": "empty"})
         async with self.core.db.transaction() as tx:
+            tx.after_commit(self._counted.clear)
             await help_store.add_message(tx, request.id, author="note", staff_id=actor.staff.id,
                                          inbound=Inbound(kind="text", text=text), now=self.core.clock.now())
 
@@ -420,6 +435,7 @@ class HelpService:
             raise InvalidInput("a liaison assigns requests to themselves only", fields={"staff_id": "not you"})
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
+            tx.after_commit(self._counted.clear)
             await help_store.update(tx, request.id, now=now, assignee_id=staff_id)
             await help_store.add_event(tx, request.id, "assigned", now=now, staff_id=actor.staff.id,
                                        detail={"from": request.assignee_id, "to": staff_id})
@@ -447,6 +463,7 @@ class HelpService:
         if status == "open":
             changes.update(resolved_at=None, closed_at=None)
         async with self.core.db.transaction() as tx:
+            tx.after_commit(self._counted.clear)
             await help_store.update(tx, request.id, now=now, **changes)
             await help_store.add_event(tx, request.id, status, now=now, staff_id=actor.staff.id,
                                        detail={"from": request.status, "reason": reason})
@@ -468,6 +485,7 @@ class HelpService:
             raise Conflict("cannot merge these two", fields={"into": "another request that was not merged"})
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
+            tx.after_commit(self._counted.clear)
             await help_store.update(tx, request.id, now=now, merged_into=target.id, status="closed", closed_at=now)
             await help_store.add_event(tx, request.id, "merged", now=now, staff_id=actor.staff.id, detail={"into": target.id})
             await help_store.add_event(tx, target.id, "merged_in", now=now, staff_id=actor.staff.id,
@@ -483,6 +501,7 @@ class HelpService:
         request = await self.visible(actor, request_id)
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
+            tx.after_commit(self._counted.clear)
             await help_store.add_event(tx, request.id, "followup", now=now, staff_id=actor.staff.id,
                                        detail={"reached": reached, "result": result, "satisfaction": satisfaction})
             if satisfaction and request.satisfaction is None:
@@ -498,6 +517,7 @@ class HelpService:
         breached = await help_store.overdue_unnotified(self.core.db, now=now)
         for request in breached:
             async with self.core.db.transaction() as tx:
+                tx.after_commit(self._counted.clear)
                 await help_store.update(tx, request.id, now=now, breach_notified=1)
                 await help_store.add_event(tx, request.id, "sla_breached", now=now)
                 liaison = await staff_store.get(tx, request.assignee_id) if request.assignee_id else None
@@ -515,6 +535,7 @@ class HelpService:
         due = await help_store.reminders_due(self.core.db, now=now)
         for request in due:
             async with self.core.db.transaction() as tx:
+                tx.after_commit(self._counted.clear)
                 await help_store.update(tx, request.id, now=now, remind_at=None)
                 await help_store.add_event(tx, request.id, "reminded", now=now)
                 liaison = await staff_store.get(tx, request.assignee_id) if request.assignee_id else None

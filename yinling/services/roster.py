@@ -9,7 +9,6 @@ deletions are audited (which fields, never their values).
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -31,6 +30,7 @@ from yinling.phones import normalize_phone
 from yinling.roster_io import ImportRow, RosterFileError, export_roster, parse_roster
 from yinling.services.audit import audit
 from yinling.services.core import Core
+from yinling.services.memo import ShortMemo
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
 from yinling.store.database import Transaction
@@ -53,37 +53,10 @@ def aged_cutoff(today: date) -> date:
         return today.replace(year=today.year - AGED_FROM, day=28)
 
 
-class _Totals:
-    """A short-lived memo of list totals. Paging through a list asks for the same count again and
-    again, and on a large roster the count costs far more than the page. Every roster write made
-    through this service clears it at once; changes made elsewhere (a retiree binding their chat,
-    another process) show within TTL seconds."""
-
-    TTL = 3.0
-    LIMIT = 1000
-
-    def __init__(self) -> None:
-        self._values: dict[object, tuple[float, int]] = {}
-
-    def get(self, key: object) -> int | None:
-        found = self._values.get(key)
-        if found is None or time.monotonic() - found[0] > self.TTL:
-            return None
-        return found[1]
-
-    def put(self, key: object, total: int) -> None:
-        if len(self._values) >= self.LIMIT:
-            self._values.clear()
-        self._values[key] = (time.monotonic(), total)
-
-    def clear(self) -> None:
-        self._values.clear()
-
-
 class RosterService:
     def __init__(self, core: Core) -> None:
         self.core = core
-        self._totals = _Totals()
+        self._totals = ShortMemo()
 
     def forget_totals(self) -> None:
         """For other services' roster changes (binding a chat): list totals are counted afresh."""

@@ -110,7 +110,9 @@ async def latest_open(conn: Reader, retiree_id: int) -> HelpRequest | None:
 
 
 def _where(filters: HelpFilter, *, scope_liaison_id: int | None, me: int, now: datetime) -> tuple[str, dict]:
-    clauses, params = ["h.merged_into IS NULL"], {}
+    clauses, params = [], {}
+    if filters.status in (None, "closed"):  # merged requests are closed ones: other statuses need no check
+        clauses.append("h.merged_into IS NULL")
     if scope_liaison_id is not None:  # a liaison: requests of their own retirees only
         clauses.append("r.liaison_id = :scope")
         params["scope"] = scope_liaison_id
@@ -141,7 +143,7 @@ def _where(filters: HelpFilter, *, scope_liaison_id: int | None, me: int, now: d
         escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         clauses.append("(h.summary LIKE :q ESCAPE '\\' OR r.name LIKE :q ESCAPE '\\')")
         params["q"] = f"%{escaped}%"
-    return " AND ".join(clauses), params
+    return " AND ".join(clauses) or "1 = 1", params
 
 
 # Overdue: no first response by its due time, or not resolved by its due time, while still open.
@@ -153,7 +155,7 @@ OVERDUE = (
 SORTS = {
     "newest": "h.id DESC",
     "oldest": "h.id ASC",
-    "priority": "CASE h.priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END, h.id",
+    "priority": "h.priority_rank, h.id",
     "due": "h.first_response_due, h.id",
 }
 
@@ -161,25 +163,38 @@ SORTS = {
 async def page(
     conn: Reader, filters: HelpFilter, *, scope_liaison_id: int | None, me: int, now: datetime, sort: str,
     limit: int, offset: int,
-) -> tuple[list[HelpRequest], int]:
+) -> list[HelpRequest]:
     where, params = _where(filters, scope_liaison_id=scope_liaison_id, me=me, now=now)
-    total = await conn.fetch_one(
-        f"SELECT count(*) AS n FROM help_requests h JOIN retirees r ON r.id = h.retiree_id WHERE {where}", params
-    )
     rows = await conn.fetch_all(
         f"{_SELECT} WHERE {where} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset",
         {**params, "limit": limit, "offset": offset},
     )
-    return [request_from_row(r) for r in rows], total["n"] if total else 0
+    return [request_from_row(r) for r in rows]
+
+
+async def count(conn: Reader, filters: HelpFilter, *, scope_liaison_id: int | None, me: int, now: datetime) -> int:
+    if filters == HelpFilter() and scope_liaison_id is None:  # everything: all rows less the merged ones
+        row = await conn.fetch_one(
+            "SELECT (SELECT count(*) FROM help_requests)"
+            " - (SELECT count(*) FROM help_requests WHERE merged_into IS NOT NULL) AS n"
+        )
+        return row["n"] if row else 0
+    where, params = _where(filters, scope_liaison_id=scope_liaison_id, me=me, now=now)
+    # The retiree is needed only for a liaison's scope or a name search; without it the count is
+    # answered from help_requests' own indexes.
+    join = "JOIN retirees r ON r.id = h.retiree_id" if scope_liaison_id is not None or filters.q else ""
+    row = await conn.fetch_one(f"SELECT count(*) AS n FROM help_requests h {join} WHERE {where}", params)
+    return row["n"] if row else 0
 
 
 async def counts(conn: Reader, *, scope_liaison_id: int | None, me: int, now: datetime) -> dict[str, int]:
     """The queue's headline numbers over open requests: mine, unassigned, all, overdue."""
     scope = "AND r.liaison_id = :scope" if scope_liaison_id is not None else ""
+    join = "JOIN retirees r ON r.id = h.retiree_id" if scope_liaison_id is not None else ""
     row = await conn.fetch_one(
         "SELECT count(*) AS all_open, sum(h.assignee_id = :me) AS mine, sum(h.assignee_id IS NULL) AS unassigned,"
-        f" sum({OVERDUE}) AS overdue FROM help_requests h JOIN retirees r ON r.id = h.retiree_id"
-        f" WHERE h.merged_into IS NULL AND h.status IN ('new', 'open', 'pending') {scope}",
+        f" sum({OVERDUE}) AS overdue FROM help_requests h {join}"
+        f" WHERE h.status IN ('new', 'open', 'pending') {scope}",  # never merged: merged ones are closed
         {"me": me, "now": to_iso(now), **({"scope": scope_liaison_id} if scope_liaison_id is not None else {})},
     )
     return {"mine": row["mine"] or 0, "unassigned": row["unassigned"] or 0, "all": row["all_open"] or 0,
@@ -250,3 +265,15 @@ async def reminders_due(conn: Reader, *, now: datetime, limit: int = 200) -> lis
         {"now": to_iso(now), "l": limit},
     )
     return [request_from_row(r) for r in rows]
+
+
+async def create_many(tx: Transaction, rows: list[dict]) -> None:
+    """Many requests at once (benchmarks, migrations of old ledgers): each row holds the columns
+    of help_requests by name, times as datetimes."""
+    await tx.executemany(
+        "INSERT INTO help_requests (retiree_id, category, priority, status, assignee_id, summary, created_at,"
+        " updated_at, first_response_at, resolved_at, closed_at, first_response_due, resolution_due, satisfaction)"
+        " VALUES (:retiree_id, :category, :priority, :status, :assignee_id, :summary, :created_at, :created_at,"
+        " :first_response_at, :resolved_at, :closed_at, :first_response_due, :resolution_due, :satisfaction)",
+        [{k: to_iso(v) if isinstance(v, datetime) else v for k, v in row.items()} for row in rows],
+    )
