@@ -4,6 +4,7 @@ Every field here is documented in README.md under "Configuration"; keep the two 
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -11,6 +12,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API_URL = "https://api.telegram.org"
+_DURATION = re.compile(r"^\d+(m|h|d|wd)$")
 # Durations: 30m, 4h, 7d (calendar), 1wd (working days, by the official Chinese calendar).
 DEFAULT_SLA: dict[str, dict[str, str]] = {
     "urgent": {"first_response": "30m", "resolution": "24h"},
@@ -62,6 +64,19 @@ class Settings(BaseSettings):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown timezone {value!r}") from exc
         return value
+
+    @field_validator("sla")
+    @classmethod
+    def _known_levels(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        levels = {**DEFAULT_SLA, **value}  # a partial setting keeps the other defaults
+        for key, level in levels.items():
+            priority = key.split("/", 1)[0]
+            if priority not in DEFAULT_SLA:
+                raise ValueError(f"{key!r}: priority must be one of {', '.join(DEFAULT_SLA)}")
+            for part in ("first_response", "resolution"):
+                if not _DURATION.match(str(level.get(part, ""))):
+                    raise ValueError(f"{key!r}.{part}: use a duration such as 30m, 4h, 7d or 1wd")
+        return levels
 
     @field_validator("telegram_api_url")
     @classmethod

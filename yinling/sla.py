@@ -14,7 +14,7 @@ import chinese_calendar
 
 from yinling.config import DEFAULT_SLA, Settings
 
-_DURATION = re.compile(r"^(\d+)(m|h|d|wd)$")
+_DURATION = re.compile(r"^(\d+)(m|h|d|wd)$")  # config.py checks settings against the same form
 
 
 def is_workday(day: date) -> bool:
