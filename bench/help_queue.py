@@ -4,17 +4,12 @@ ms and >= 0.25 of the bare endpoint's throughput)."""
 from __future__ import annotations
 
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-import aiohttp
-
-from bench.common import free_port
-from bench.roster import PASSWORD, load
+from bench.roster import PASSWORD, beside_bare
 from yinling.models import HELP_CATEGORIES, RetireeFields
 from yinling.passwords import hash_password
 from yinling.store import help as help_store
@@ -79,24 +74,7 @@ async def main(count: int = 1_000_000, seconds: float = 10.0) -> list[str]:
         t = time.perf_counter()
         await seed(path, count)
         seeded = time.perf_counter() - t
-        api_port, bare_port = free_port(), free_port()
-        api, bare_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{bare_port}"
-        server = subprocess.Popen([sys.executable, "-m", "bench.roster_server", str(path), str(api_port), str(bare_port)],
-                                  stdout=subprocess.PIPE)
-        try:
-            assert server.stdout.readline().strip() == b"ready"
-            async with aiohttp.ClientSession() as http:
-                async with http.post(f"{api}/api/v1/auth/login", json={"username": "admin", "password": PASSWORD}) as r:
-                    headers = {"Authorization": f"Bearer {(await r.json())['token']}"}
-                async with http.get(f"{api}/api/v1/help-requests?status=open", headers=headers) as r:
-                    page = await r.json()
-                async with http.put(f"{bare_url}/bare", json=page) as r:
-                    assert r.status == 204
-            ours = await load(api, queue_requests, headers, seconds)
-            bare = await load(bare_url, lambda rng: "/bare", {}, seconds)
-        finally:
-            server.terminate()
-            server.wait(10)
+        ours, bare = await beside_bare(path, "/api/v1/help-requests?status=open", [queue_requests], seconds)
     line = (
         f"help triage list: {count} requests (seeded in {seeded:.0f} s), 32 connections, {seconds:.0f} s each:\n"
         f"  GET /api/v1/help-requests (open, new by priority, by assignee, all)  {ours[0]:7.0f} req/s"

@@ -4,7 +4,6 @@ size, same machine, same run. Figures: req/s and p99 latency of each, and their 
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import subprocess
 import sys
@@ -16,7 +15,6 @@ from pathlib import Path
 import aiohttp
 
 from bench.common import free_port, percentile
-from yinling.config import Settings
 from yinling.models import RETIREE_TAGS, RetireeFields
 from yinling.passwords import hash_password
 from yinling.store import retirees as retiree_store
@@ -92,31 +90,38 @@ async def load(base: str, paths, headers: dict, seconds: float, connections: int
     return len(latencies) / elapsed, percentile(latencies, 99) * 1000, errors
 
 
+async def beside_bare(db_path: Path, sample: str, workloads, seconds: float) -> list[tuple[float, float, int]]:
+    """Serve the staff API over `db_path` in its own process, log in as admin, give the bare endpoint
+    the page `sample` answers, then load each workload and the bare endpoint in turn: one
+    (req/s, p99 ms, errors) for each workload, then the bare endpoint's."""
+    api_port, bare_port = free_port(), free_port()
+    api, bare_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{bare_port}"
+    server = subprocess.Popen([sys.executable, "-m", "bench.roster_server", str(db_path), str(api_port), str(bare_port)],
+                              stdout=subprocess.PIPE)
+    try:
+        assert server.stdout.readline().strip() == b"ready"
+        async with aiohttp.ClientSession() as http:
+            async with http.post(f"{api}/api/v1/auth/login", json={"username": "admin", "password": PASSWORD}) as r:
+                headers = {"Authorization": f"Bearer {(await r.json())['token']}"}
+            async with http.get(api + sample, headers=headers) as r:
+                page = await r.json()
+            async with http.put(f"{bare_url}/bare", json=page) as r:
+                assert r.status == 204
+        results = [await load(api, workload, headers, seconds) for workload in workloads]
+        return [*results, await load(bare_url, lambda rng: "/bare", {}, seconds)]
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
 async def main(count: int = 100_000, seconds: float = 10.0) -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "roster.db"
         t = time.perf_counter()
         await seed(path, count)
         seeded = time.perf_counter() - t
-        api_port, bare_port = free_port(), free_port()
-        api, bare_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{bare_port}"
-        server = subprocess.Popen([sys.executable, "-m", "bench.roster_server", str(path), str(api_port), str(bare_port)],
-                                  stdout=subprocess.PIPE)
-        try:
-            assert server.stdout.readline().strip() == b"ready"
-            async with aiohttp.ClientSession() as http:
-                async with http.post(f"{api}/api/v1/auth/login", json={"username": "admin", "password": PASSWORD}) as r:
-                    headers = {"Authorization": f"Bearer {(await r.json())['token']}"}
-                async with http.get(f"{api}/api/v1/retirees?per_page=20", headers=headers) as r:
-                    page = await r.json()
-                async with http.put(f"{bare_url}/bare", json=page) as r:
-                    assert r.status == 204
-            pages = await load(api, page_requests, headers, seconds)
-            mixed = await load(api, requests_for, headers, seconds)
-            bare = await load(bare_url, lambda rng: "/bare", {}, seconds)
-        finally:
-            server.terminate()
-            server.wait(10)
+        pages, mixed, bare = await beside_bare(path, "/api/v1/retirees?per_page=20",
+                                               [page_requests, requests_for], seconds)
     line = (
         f"roster list: {count} retirees (seeded in {seeded:.1f} s), 32 connections, {seconds:.0f} s each:\n"
         f"  GET /api/v1/retirees, pages 1-50                     {pages[0]:7.0f} req/s  p99 {pages[1]:6.1f} ms"

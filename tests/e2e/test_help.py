@@ -84,14 +84,7 @@ async def test_an_urgent_word_tells_the_retiree_to_call_120_and_gives_the_liaiso
     liaison = await add_staff(db, clock, "wangfang", "王芳", "13900001001")
     await add_retiree(db, clock, phone=ROSTER_PHONE, liaison_id=liaison)
     zhang = await bound_user(sb, ROSTER_PHONE)
-    await zhang.tap("🙋 我要求助")
-    await zhang.wait_for_bot_message("哪方面")
-    await zhang.tap("医疗健康")
-    await zhang.wait_for_bot_message("请说说是什么事")
-    await zhang.send_text("我老伴晕倒了")
-    await zhang.wait_for_bot_message("已记下")
-    await finish(zhang)
-    answer = await zhang.wait_for_bot_message("已收到")
+    answer = await ask(zhang, "医疗健康", "我老伴晕倒了")  # tapped 不急, but the words say otherwise
     assert "120" in answer["text"] and "13900001001" in answer["text"]
     card = [m for m in await sb.chat_messages(zhang.bot_id, staff_group["id"]) if "求助单" in (m.get("text") or "")]
     assert card and "紧急" in card[-1]["text"]
@@ -102,19 +95,29 @@ async def test_another_liaison_cannot_read_the_request(app, sb, db, clock):
     await add_staff(db, clock, "liqiang", "李强", "13900001002")
     await add_retiree(db, clock, phone=ROSTER_PHONE, liaison_id=wang)
     zhang = await bound_user(sb, ROSTER_PHONE)
-    await zhang.tap("🙋 我要求助")
-    await zhang.wait_for_bot_message("哪方面")
-    await zhang.tap("政策咨询")
-    await zhang.wait_for_bot_message("请说说是什么事")
-    await zhang.send_text("想问问高龄津贴怎么领")
-    await zhang.wait_for_bot_message("已记下")
-    await finish(zhang)
-    await zhang.wait_for_bot_message("已收到")
+    await ask(zhang, "政策咨询", "想问问高龄津贴怎么领")
     request_id = await db.fetch_value("SELECT max(id) FROM help_requests")
     http, auth = await staff_session(app, "liqiang")
     async with http:
         assert (await http.get(f"/api/v1/help-requests/{request_id}", headers=auth)).status == 404
         assert (await (await http.get("/api/v1/help-requests", headers=auth)).json())["total"] == 0
+
+
+async def ask(person, category: str, *said: str, voice: bytes | None = None) -> dict:
+    """我要求助 -> category -> what was said (and a voice note) -> 说完了 -> 不急 -> 确认提交; returns the
+    acknowledgement. Each tap waits for the keyboard it needs, as a person would."""
+    await person.tap("🙋 我要求助")
+    await person.wait_for_bot_message("哪方面")
+    await person.tap(category)
+    await person.wait_for_bot_message("请说说是什么事")
+    for words in said:
+        await person.send_text(words)
+        await person.wait_for_bot_message("已记下")
+    if voice is not None:
+        await person.send_voice(duration=3, data=voice)
+        await person.wait_for_bot_message("已记下")
+    await finish(person)
+    return await person.wait_for_bot_message("已收到")
 
 
 async def finish(person) -> None:
@@ -131,14 +134,7 @@ async def test_staff_with_access_hear_the_voice_note_others_get_404(app, sb, db,
     await add_staff(db, clock, "liqiang", "李强", "13900001002")
     await add_retiree(db, clock, phone=ROSTER_PHONE, liaison_id=wang)
     zhang = await bound_user(sb, ROSTER_PHONE)
-    await zhang.tap("🙋 我要求助")
-    await zhang.wait_for_bot_message("哪方面")
-    await zhang.tap("生活照料")
-    await zhang.wait_for_bot_message("请说说是什么事")
-    await zhang.send_voice(duration=3, data=b"OggS-voice-of-zhang")
-    await zhang.wait_for_bot_message("已记下")
-    await finish(zhang)
-    await zhang.wait_for_bot_message("已收到")
+    await ask(zhang, "生活照料", voice=b"OggS-voice-of-zhang")
     message_id = await db.fetch_value("SELECT id FROM help_messages WHERE kind = 'voice'")
     http, auth = await staff_session(app, "wangfang")
     async with http:
@@ -158,14 +154,7 @@ async def test_in_the_staff_group_a_liaison_claims_the_card_and_replies_to_it(ap
     async with db.transaction() as tx:
         await staff_store.link_telegram(tx, wang, wang_tg.id)
     zhang = await bound_user(sb, ROSTER_PHONE)
-    await zhang.tap("🙋 我要求助")
-    await zhang.wait_for_bot_message("哪方面")
-    await zhang.tap("生活照料")
-    await zhang.wait_for_bot_message("请说说是什么事")
-    await zhang.send_text("想请人帮忙换灯泡")
-    await zhang.wait_for_bot_message("已记下")
-    await finish(zhang)
-    await zhang.wait_for_bot_message("已收到")
+    await ask(zhang, "生活照料", "想请人帮忙换灯泡")
     request_id = await db.fetch_value("SELECT max(id) FROM help_requests")
     group = staff_group["id"]
 
