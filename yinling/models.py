@@ -95,6 +95,7 @@ class Staff(Frozen):
     role: StaffRole
     phone: str | None = None
     active: bool = True
+    telegram_user_id: int | None = None  # linked (yinling staff link): may act and be told in Telegram
 
 
 class Retiree(Frozen):

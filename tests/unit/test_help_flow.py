@@ -11,6 +11,7 @@ from yinling.models import Contact, Inbound
 from yinling.store import dialogs as dialog_store
 from yinling.store import help as help_store
 from yinling.store import messages as message_store
+from yinling.store import staff as staff_store
 
 
 def say(text: str) -> Inbound:
@@ -167,3 +168,11 @@ async def test_a_replayed_confirm_creates_one_request(chat, db, services):
     for _ in range(2):  # Telegram re-delivers the same update
         await services.conversation.do_message(confirm, say(texts.CONFIRM_BUTTON))
     assert len(await help_store.for_retiree(db, 1)) == 1
+
+
+async def test_an_urgent_request_is_sent_to_a_linked_liaison_directly(chat, db):
+    async with db.transaction() as tx:
+        await staff_store.link_telegram(tx, 1, 777_555)
+    await ask_for_help(chat, "胸口痛得厉害")
+    direct = await db.fetch_one("SELECT text, priority FROM outbox WHERE chat_id = 777555")
+    assert direct is not None and "紧急" in direct["text"] and direct["priority"] == 0

@@ -35,7 +35,7 @@ from yinling.models import (
 from yinling.services.audit import audit
 from yinling.services.core import Core
 from yinling.services.memo import ShortMemo
-from yinling.services.notify import notify_staff
+from yinling.services.notify import notify_person, notify_staff
 from yinling.services.turn import Turn, main_menu
 from yinling.sla import due_times
 from yinling.store import help as help_store
@@ -223,12 +223,15 @@ class HelpService:
             await help_store.create_visit_task(tx, retiree_id=retiree.id, liaison_id=retiree.liaison_id,
                                                request_id=request_id, reason=f"求助单 #{request_id}：{category}", now=now)
         liaison = await staff_store.get(tx, retiree.liaison_id) if retiree.liaison_id else None
-        await notify_staff(self.core, tx, texts.STAFF_HELP_CARD.format(
+        card = texts.STAFF_HELP_CARD.format(
             id=request_id, urgent=texts.STAFF_URGENT_MARK if urgent else "", name=retiree.name,
             retiree_id=retiree.id, category=category, summary=summary[:200] or "（语音或照片）",
             liaison=liaison.display_name if liaison else texts.NO_LIAISON,
-        ), priority=Priority.INTERACTIVE if urgent else Priority.NORMAL, keyboard=card_buttons(request_id),
-            source=f"{CARD_SOURCE}{request_id}")
+        )
+        if urgent:  # the liaison hears at once, not only through the group
+            await notify_person(self.core, tx, liaison, card, priority=Priority.INTERACTIVE)
+        await notify_staff(self.core, tx, card, priority=Priority.INTERACTIVE if urgent else Priority.NORMAL,
+                           keyboard=card_buttons(request_id), source=f"{CARD_SOURCE}{request_id}")
         return request_id
 
     async def _append(self, tx: Transaction, request: HelpRequest, parts: list[Inbound], now: datetime) -> None:
@@ -522,11 +525,13 @@ class HelpService:
                 await help_store.add_event(tx, request.id, "sla_breached", now=now)
                 liaison = await staff_store.get(tx, request.assignee_id) if request.assignee_id else None
                 late_first = request.first_response_at is None and request.first_response_due < now
-                await notify_staff(self.core, tx, texts.STAFF_HELP_OVERDUE.format(
+                warning = texts.STAFF_HELP_OVERDUE.format(
                     id=request.id, name=request.retiree_name, category=request.category,
                     what=texts.STAFF_OVERDUE_FIRST if late_first else texts.STAFF_OVERDUE_RESOLVE,
                     liaison=liaison.display_name if liaison else texts.NO_LIAISON,
-                ))
+                )
+                await notify_person(self.core, tx, liaison, warning, priority=Priority.NORMAL)
+                await notify_staff(self.core, tx, warning)
         return len(breached)
 
     async def do_remind_pending(self) -> int:

@@ -5,7 +5,7 @@ unreachable flag, 留言) that the staff API lists.
 """
 from __future__ import annotations
 
-from yinling.models import Keyboard, OutgoingMessage, Priority
+from yinling.models import Keyboard, OutgoingMessage, Priority, Staff
 from yinling.services.core import Core
 from yinling.store.database import Transaction
 
@@ -19,4 +19,14 @@ async def notify_staff(
         return
     await core.outbox.enqueue(
         tx, OutgoingMessage(chat_id=chat_id, text=text, priority=priority, keyboard=keyboard, source=source)
+    )
+
+
+async def notify_person(core: Core, tx: Transaction, staff: Staff | None, text: str, *, priority: Priority) -> None:
+    """A direct message to one staff member, when their Telegram account is linked (a bot can only
+    write to people who started a chat with it; if they have not, delivery fails and is recorded)."""
+    if staff is None or staff.telegram_user_id is None:
+        return
+    await core.outbox.enqueue(
+        tx, OutgoingMessage(chat_id=staff.telegram_user_id, text=text, priority=priority, source="staff-dm")
     )

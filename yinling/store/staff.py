@@ -8,7 +8,7 @@ from yinling.models import Staff, StaffRole
 from yinling.store.database import Transaction
 from yinling.store.rows import Reader, to_model
 
-COLUMNS = "id, username, display_name, role, phone, active"
+COLUMNS = "id, username, display_name, role, phone, active, telegram_user_id"
 
 
 def staff_from_row(row) -> Staff:
