@@ -6,10 +6,11 @@ from aiohttp import web
 
 from admin.auth import auth_middleware
 from admin.errors import error_middleware
-from admin.keys import MEDIA, ROUTES_KEY, SERVICES, SETTINGS, UPDATE_SINK, UpdateSink
+from admin.keys import MEDIA, PAGE_CACHE, ROUTES_KEY, SERVICES, SETTINGS, UPDATE_SINK, UpdateSink
 from admin.routes import ROUTES, add_routes, webhook_route
 from yinling.config import Settings
 from yinling.media import MediaSource
+from yinling.services.memo import ShortMemo
 from yinling.services import Services
 
 MAX_BODY_BYTES = 11 << 20  # roster imports up to 10 MB; JSON bodies have their own smaller limit
@@ -27,6 +28,8 @@ def create_app(
     app[SETTINGS] = settings
     app[SERVICES] = services
     app[MEDIA] = media
+    # Triage screens poll the same pages: one serialised page serves the same caller for up to a second.
+    app[PAGE_CACHE] = ShortMemo(ttl=1.0)
     routes = ROUTES
     if update_sink is not None:
         app[UPDATE_SINK] = update_sink

@@ -16,3 +16,4 @@ UPDATE_SINK = web.AppKey("update_sink", UpdateSink)  # type: ignore[arg-type]
 ROUTE_META = web.AppKey("route_meta", dict)
 ROUTES_KEY = web.AppKey("routes", tuple)  # the Route table this app serves (for openapi.json)
 MEDIA = web.AppKey("media", object)  # a yinling.media.MediaSource, or None without a bot token
+PAGE_CACHE = web.AppKey("page_cache", object)  # a yinling.services.memo.ShortMemo of serialised list pages

@@ -90,14 +90,16 @@ async def load(base: str, paths, headers: dict, seconds: float, connections: int
     return len(latencies) / elapsed, percentile(latencies, 99) * 1000, errors
 
 
-async def beside_bare(db_path: Path, sample: str, workloads, seconds: float) -> list[tuple[float, float, int]]:
+async def beside_bare(
+    db_path: Path, sample: str, workloads, seconds: float, *, page_cache: bool = True
+) -> list[tuple[float, float, int]]:
     """Serve the staff API over `db_path` in its own process, log in as admin, give the bare endpoint
     the page `sample` answers, then load each workload and the bare endpoint in turn: one
     (req/s, p99 ms, errors) for each workload, then the bare endpoint's."""
     api_port, bare_port = free_port(), free_port()
     api, bare_url = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{bare_port}"
-    server = subprocess.Popen([sys.executable, "-m", "bench.roster_server", str(db_path), str(api_port), str(bare_port)],
-                              stdout=subprocess.PIPE)
+    server = subprocess.Popen([sys.executable, "-m", "bench.roster_server", str(db_path), str(api_port), str(bare_port),
+                               *([] if page_cache else ["nocache"])], stdout=subprocess.PIPE)
     try:
         assert server.stdout.readline().strip() == b"ready"
         async with aiohttp.ClientSession() as http:

@@ -1,7 +1,9 @@
 """The server side of the roster benchmark, in its own process: the staff API and, on a second
 port, a bare aiohttp JSON endpoint returning a page of the same size.
 
-    python -m bench.roster_server DB API_PORT BARE_PORT"""
+    python -m bench.roster_server DB API_PORT BARE_PORT [nocache]
+
+`nocache` turns the staff API's one-second page cache off, to measure what a page costs uncached."""
 from __future__ import annotations
 
 import asyncio
@@ -12,6 +14,7 @@ from pathlib import Path
 from aiohttp import web
 
 from admin.app import create_app
+from admin.keys import PAGE_CACHE
 from yinling.clock import SystemClock
 from yinling.config import Settings
 from yinling.services import build_services
@@ -36,12 +39,15 @@ def bare_app() -> web.Application:
     return app
 
 
-async def serve(db_path: str, api_port: int, bare_port: int) -> None:
+async def serve(db_path: str, api_port: int, bare_port: int, page_cache: bool = True) -> None:
     settings = Settings(_env_file=None, db=Path(db_path), admin_port=api_port)
     db = await Database.connect(settings.db)
     services = build_services(settings, db, SystemClock(settings.tz))
+    api = create_app(settings, services)
+    if not page_cache:
+        api[PAGE_CACHE].ttl = -1.0  # nothing is ever fresh
     runners = []
-    for app, port in ((create_app(settings, services), api_port), (bare_app(), bare_port)):
+    for app, port in ((api, api_port), (bare_app(), bare_port)):
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()
@@ -56,4 +62,4 @@ async def serve(db_path: str, api_port: int, bare_port: int) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
+    asyncio.run(serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), page_cache="nocache" not in sys.argv[4:]))

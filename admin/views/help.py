@@ -8,7 +8,7 @@ from aiohttp import web
 from pydantic import AwareDatetime, BaseModel, Field
 
 from admin.auth import actor_of
-from admin.keys import MEDIA, SERVICES
+from admin.keys import MEDIA, PAGE_CACHE, SERVICES
 from admin.parsing import Id, Page, PageQuery, Strict, parse_json, parse_query, path_id, respond
 from yinling.errors import InvalidInput
 from yinling.models import HelpEvent, HelpFilter, HelpMessage, HelpPriority, HelpRequest, HelpStatus, Satisfaction
@@ -77,6 +77,20 @@ def _out(request: web.Request, item: HelpRequest) -> HelpOut:
 
 
 async def list_requests(request: web.Request) -> web.Response:
+    """A page is serialised once and served again to the same staff member for up to a second, unless
+    the help service changed a request meanwhile (its version is part of the key)."""
+    actor = actor_of(request)
+    pages = request.app[PAGE_CACHE]
+    key = ("help", request.app[SERVICES].help.queue_version, actor.staff.id, actor.role, request.query_string)
+    cached = pages.get(key)
+    if cached is not None:
+        return web.Response(body=cached, content_type="application/json")
+    response = await _list_requests(request)
+    pages.put(key, response.body)
+    return response
+
+
+async def _list_requests(request: web.Request) -> web.Response:
     query = parse_query(request, HelpQuery)
     per_page = min(query.per_page, MAX_PER_PAGE)
     assignee = int(query.assignee) if query.assignee and query.assignee.isdigit() else query.assignee

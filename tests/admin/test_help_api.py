@@ -196,3 +196,11 @@ async def test_a_new_request_set_to_pending_stays_pending(as_admin, requests, db
     assert resp.status == 200
     row = await db.fetch_one("SELECT status, first_response_at FROM help_requests WHERE id = ?", (requests["li"],))
     assert row["status"] == "pending" and row["first_response_at"]
+
+
+async def test_a_staff_members_own_change_shows_in_the_queue_at_once(as_wang, requests):
+    before = await (await as_wang.get("/api/v1/help-requests")).json()
+    assert before["items"][0]["status"] == "new"
+    await as_wang.post(f"/api/v1/help-requests/{requests['wang']}/replies", json={"text": "收到"})
+    after = await (await as_wang.get("/api/v1/help-requests")).json()
+    assert after["items"][0]["status"] == "open" and after["counts"]["all"] == 1

@@ -191,3 +191,61 @@ async def test_in_the_staff_group_a_liaison_claims_the_card_and_replies_to_it(ap
     await eventually(refused, what="the unlinked sender told to link first")
     assert "我来回复" not in [m["text"] for m in await zhang.bot_messages()]
 
+
+
+async def test_past_the_hourly_limit_a_request_joins_the_open_one(e2e_settings, sb, db, clock):
+    from tests.e2e.conftest import bot_running
+
+    settings = e2e_settings.model_copy(update={"help_requests_per_hour": 2, "private_chat_rate": 50.0,
+                                               "private_chat_burst": 50})
+    await sb.configure_flood(private_rate=0)  # this test is about our limit, not Telegram's pacing
+    await add_retiree(db, clock, phone=ROSTER_PHONE)
+    async with bot_running(settings):
+        zhang = await bound_user(sb, ROSTER_PHONE)
+        first = await ask(zhang, "生活照料", "第一件事")
+        second = await ask(zhang, "生活照料", "第二件事")
+        assert "求助单 #1" in first["text"] and "求助单 #2" in second["text"]
+        await zhang.tap("🙋 我要求助")
+        await zhang.wait_for_bot_message("哪方面")
+        await zhang.tap("其他")
+        await zhang.wait_for_bot_message("请说说是什么事")
+        await zhang.send_text("第三件事")
+        await zhang.wait_for_bot_message("已记下")
+        await finish(zhang)
+        joined = await zhang.wait_for_bot_message("补充到求助单")
+        assert joined["text"] == texts.HELP_JOINED_OPEN.format(id=2)
+    assert await db.fetch_value("SELECT count(*) FROM help_requests") == 2
+    assert (await help_store.thread(db, 2))[-1].text == "第三件事"
+
+
+async def test_a_redelivered_confirm_update_makes_one_request(app, sb, db, clock):
+    await add_retiree(db, clock, phone=ROSTER_PHONE)
+    zhang = await bound_user(sb, ROSTER_PHONE)
+    await zhang.tap("🙋 我要求助")
+    await zhang.wait_for_bot_message("哪方面")
+    await zhang.tap("其他")
+    await zhang.wait_for_bot_message("请说说是什么事")
+    await zhang.send_text("想咨询一件事")
+    await zhang.wait_for_bot_message("已记下")
+    await zhang.tap(texts.DONE_BUTTON)
+    await zhang.wait_for_bot_message("急不急")
+    await zhang.tap(texts.NOT_URGENT_BUTTON)
+    await zhang.wait_for_bot_message("请核对")
+    confirm = await sb.request("POST", f"/sandbox/bots/{zhang.bot_id}/tap",
+                               {"from_id": zhang.id, "label": texts.CONFIRM_BUTTON})  # the raw answer has update_id
+    await zhang.wait_for_bot_message("已收到")
+    # Telegram delivers the same update again (a webhook retry, an unconfirmed poll): same update_id.
+    update = {"update_id": confirm["update_id"], "message": confirm["message"]}
+    await app.bot.feed_update(update)
+    await app.bot.feed_update(update)
+    # One chat's updates are handled in order: once a later one is answered, the replays were handled.
+    marker = {"update_id": confirm["update_id"] + 10_000,
+              "message": {**confirm["message"], "message_id": confirm["message"]["message_id"] + 10_000,
+                          "text": "/menu", "entities": [{"type": "bot_command", "offset": 0, "length": 5}]}}
+    await app.bot.feed_update(marker)
+    await zhang.wait_for_bot_message(texts.MENU_PROMPT)
+    assert await db.fetch_value("SELECT count(*) FROM help_requests") == 1
+    # Nothing else either: without the update-id check the replays would come back as two 留言.
+    assert await db.fetch_value("SELECT count(*) FROM inbound_messages") == 0
+    said = [m["text"] for m in await zhang.bot_messages()]
+    assert said.count(texts.HELP_SUBMITTED_NO_LIAISON.format(id=1)) == 1 and texts.MESSAGE_KEPT not in said

@@ -382,6 +382,11 @@ class HelpService:
         request = await self.visible(actor, request_id)
         return request, await help_store.thread(self.core.db, request_id), await help_store.events(self.core.db, request_id)
 
+    @property
+    def queue_version(self) -> int:
+        """Changes whenever this service changes a request: caches of queue pages key on it."""
+        return self._counted.version
+
     def is_overdue(self, request: HelpRequest) -> bool:
         now = self.core.clock.now()
         if request.status not in ("new", "open", "pending"):

@@ -16,6 +16,7 @@ from yinling.models import Actor, Staff, StaffRole
 from yinling.passwords import hash_password, verify_password
 from yinling.services.audit import audit
 from yinling.services.core import Core
+from yinling.services.memo import ShortMemo
 from yinling.store import sessions as session_store
 from yinling.store import staff as staff_store
 
@@ -42,6 +43,10 @@ def token_hash(token: str) -> str:
 class StaffService:
     def __init__(self, core: Core) -> None:
         self.core = core
+        # Token -> staff for one second of the service clock: a busy screen costs one session
+        # lookup a second, not one per request. Logout, role changes and password resets here clear
+        # it at once; a revocation made by another process takes effect within that second.
+        self._recent = ShortMemo(ttl=1.0, now=core.clock.timestamp)
 
     # ---- login ----
     async def do_login(self, username: str, password: str, ip: str) -> Login:
@@ -85,18 +90,23 @@ class StaffService:
 
     async def authenticate(self, token: str, ip: str | None) -> Actor | None:
         """The staff member behind a bearer token, or None when it is unknown, revoked or expired."""
-        now = self.core.clock.now()
-        idle = timedelta(minutes=self.core.settings.session_idle_minutes)
-        found = await session_store.find_live(self.core.db, token_hash(token), now=now, idle_since=now - idle)
-        if found is None:
-            return None
-        session_id, last_used, staff = found
-        if now - from_iso(last_used) >= TOUCH_EVERY:
-            await session_store.touch(self.core.db, session_id, now=now)
+        hashed = token_hash(token)
+        staff = self._recent.get(hashed)
+        if staff is None:
+            now = self.core.clock.now()
+            idle = timedelta(minutes=self.core.settings.session_idle_minutes)
+            found = await session_store.find_live(self.core.db, hashed, now=now, idle_since=now - idle)
+            if found is None:
+                return None
+            session_id, last_used, staff = found
+            if now - from_iso(last_used) >= TOUCH_EVERY:
+                await session_store.touch(self.core.db, session_id, now=now)
+            self._recent.put(hashed, staff)
         return Actor(staff=staff, ip=ip)
 
     async def do_logout(self, token: str, actor: Actor) -> None:
         async with self.core.db.transaction() as tx:
+            tx.after_commit(self._recent.clear)
             await session_store.revoke_token(tx, token_hash(token), now=self.core.clock.now())
             await audit(self.core, tx, actor, "logout", target_type="staff", target_id=actor.staff.id)
 
@@ -127,6 +137,7 @@ class StaffService:
         self._check_role(role)
         staff = await self._existing(username)
         async with self.core.db.transaction() as tx:
+            tx.after_commit(self._recent.clear)
             await staff_store.set_role(tx, staff.id, role)  # type: ignore[arg-type]
             await session_store.revoke_all_for(tx, staff.id, now=self.core.clock.now())  # new role, new login
             await audit(self.core, tx, None, "staff.set_role", target_type="staff", target_id=staff.id,
@@ -137,6 +148,7 @@ class StaffService:
         self._check_password(password)
         staff = await self._existing(username)
         async with self.core.db.transaction() as tx:
+            tx.after_commit(self._recent.clear)
             await staff_store.set_password_hash(tx, staff.id, hash_password(password))
             await session_store.revoke_all_for(tx, staff.id, now=self.core.clock.now())
             await audit(self.core, tx, None, "staff.reset_password", target_type="staff", target_id=staff.id,
