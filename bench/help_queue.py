@@ -9,12 +9,10 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from bench.roster import PASSWORD, beside_bare
+from bench.roster import beside_bare, seed_staff
 from yinling.models import HELP_CATEGORIES, RetireeFields
-from yinling.passwords import hash_password
 from yinling.store import help as help_store
 from yinling.store import retirees as retiree_store
-from yinling.store import staff as staff_store
 from yinling.store.database import Database
 from yinling.store.migrate import migrate
 
@@ -25,10 +23,7 @@ async def seed(path: Path, requests: int, retirees: int = 10_000) -> None:
     rng = random.Random(11)
     now = datetime.now(UTC)
     async with db.transaction() as tx:
-        liaisons = [await staff_store.insert(tx, username=f"liaison{i}", display_name=f"干部{i}", role="liaison",
-                                             now=now) for i in range(50)]
-        await staff_store.insert(tx, username="admin", display_name="管理员", role="admin",
-                                 password_hash=hash_password(PASSWORD), now=now)
+        liaisons = await seed_staff(tx, now)
         people = await retiree_store.insert_records(
             tx, [RetireeFields(name=f"老同志{i}", birth_date=date(1940, 1, 1), liaison_id=rng.choice(liaisons))
                  for i in range(retirees)], now=now)

@@ -27,16 +27,22 @@ GIVEN = "建国秀英德明淑芬志强桂兰振华玉梅国庆长林丽华守�
 PASSWORD = "bench-password-1"
 
 
+async def seed_staff(tx, now: datetime) -> list[int]:
+    """50 liaisons and the admin the benchmark logs in as; returns the liaisons' ids."""
+    liaisons = [await staff_store.insert(tx, username=f"liaison{i}", display_name=f"干部{i}", role="liaison",
+                                         now=now) for i in range(50)]
+    await staff_store.insert(tx, username="admin", display_name="管理员", role="admin",
+                             password_hash=hash_password(PASSWORD), now=now)
+    return liaisons
+
+
 async def seed(path: Path, count: int) -> None:
     db = await Database.connect(path)
     await migrate(db)
     rng = random.Random(7)
     now = datetime.now(UTC)
     async with db.transaction() as tx:
-        liaisons = [await staff_store.insert(tx, username=f"liaison{i}", display_name=f"干部{i}", role="liaison",
-                                             now=now) for i in range(50)]
-        await staff_store.insert(tx, username="admin", display_name="管理员", role="admin",
-                                 password_hash=hash_password(PASSWORD), now=now)
+        liaisons = await seed_staff(tx, now)
         batch = []
         for i in range(count):
             name = rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2))

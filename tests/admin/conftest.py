@@ -26,6 +26,11 @@ class Office:
 
 @pytest.fixture
 async def office(db, clock) -> Office:
+    return await seed_office(db, clock)
+
+
+async def seed_office(db, clock) -> Office:
+    """Four staff (admin, two liaisons, a viewer) and a retiree for each liaison."""
     ids = {}
     async with db.transaction() as tx:
         for username, name, role in (("admin", "刘主任", "admin"), ("wangfang", "王芳", "liaison"),

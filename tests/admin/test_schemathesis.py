@@ -32,13 +32,12 @@ from schemathesis.config import SchemathesisConfig
 from admin.app import create_app
 from admin.routes import ROUTES
 from admin.views.openapi import build_openapi
-from tests.admin.conftest import _HASH, PASSWORD
+from tests.admin.conftest import PASSWORD, seed_office
 from tests.conftest import START
-from tests.factories import add_retiree, make_settings
+from tests.factories import make_settings
 from yinling.clock import FakeClock
 from yinling.services import build_services
 from yinling.store import registrations as registration_store
-from yinling.store import staff as staff_store
 from yinling.store.database import Database
 from yinling.store.migrate import migrate
 
@@ -51,15 +50,7 @@ TIMEOUT = 30  # seconds for any one step in the server's loop
 async def _seed(db: Database, clock: FakeClock) -> None:
     """The office of tests/admin/conftest.py (four staff, two retirees) plus two pending registrations,
     so the small ids the coverage phase tries (1, 2) reach real rows on every route."""
-    ids = {}
-    async with db.transaction() as tx:
-        for username, name, role in (("admin", "刘主任", "admin"), ("wangfang", "王芳", "liaison"),
-                                     ("liqiang", "李强", "liaison"), ("leader", "李局长", "viewer")):
-            ids[username] = await staff_store.insert(tx, username=username, display_name=name, role=role,
-                                                     password_hash=_HASH, now=clock.now())
-    await add_retiree(db, clock, name="张建国", phone="13800000001", liaison_id=ids["wangfang"],
-                      address="幸福路1号", health_notes="高血压", sensitive_consent=True, tags=("独居",))
-    await add_retiree(db, clock, name="赵淑芬", phone="13800000002", liaison_id=ids["liqiang"])
+    await seed_office(db, clock)
     async with db.transaction() as tx:
         for n, phone in enumerate(("13700009991", "13700009992"), start=1):
             await registration_store.upsert_pending(tx, user_id=555000100 + n, chat_id=555000100 + n, phone=phone,
