@@ -11,9 +11,10 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from admin.keys import ROUTE_META
-from admin.views import audit, auth, health, openapi, registrations, retirees, webhook
+from admin.views import activities, audit, auth, health, openapi, registrations, retirees, webhook
 from admin.views import help as help_views
 
+XLSX_MEDIA = retirees.XLSX
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 ADMIN = frozenset({"admin"})
@@ -105,6 +106,29 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/v1/stats/help", help_views.stats, EVERYONE,
           "响应率, 解决率, 满意率 and median times, overall, by liaison and by category",
           query=help_views.StatsQuery, response=help_views.HelpStats, tag="help"),
+    # ---- activities (活动报名) ----
+    Route("GET", "/api/v1/activities", activities.list_activities, EVERYONE,
+          "Activities, upcoming (soonest first) or past, with seats left and counts",
+          query=activities.ActivityQuery, response=activities.ActivityPage, tag="activities"),
+    Route("POST", "/api/v1/activities", activities.create_activity, STAFF,
+          "Publish an activity; with notify, its audience is told in the chat",
+          body=activities.ActivityCreate, response=activities.ActivityCreated, status=201, tag="activities"),
+    Route("GET", "/api/v1/activities/{id}", activities.get_activity, EVERYONE, "One activity with its counts",
+          response=activities.ActivityOut, tag="activities"),
+    Route("PATCH", "/api/v1/activities/{id}", activities.update_activity, STAFF,
+          "Change some fields (registrants are told of a new time or place; more seats serve the waiting list)",
+          body=activities.ActivityPatch, response=activities.ActivityOut, tag="activities"),
+    Route("POST", "/api/v1/activities/{id}/cancel", activities.cancel_activity, STAFF,
+          "Cancel; everyone registered or waiting is told in the chat, with the reason",
+          body=activities.CancelBody, response=activities.ActivityOut, tag="activities"),
+    Route("GET", "/api/v1/activities/{id}/registrations", activities.list_registrations, STAFF,
+          "Confirmed, waiting (in order) and cancelled, with companions, transport needs and attendance",
+          response=activities.RegistrationList, tag="activities"),
+    Route("GET", "/api/v1/activities/{id}/registrations.xlsx", activities.export_registrations, STAFF,
+          "The registration list as .xlsx", response_media=XLSX_MEDIA, tag="activities"),
+    Route("POST", "/api/v1/activities/{id}/checkins", activities.check_in, STAFF,
+          "Mark a confirmed retiree attended, by retiree_id or by their check-in code",
+          body=activities.CheckinBody, response=activities.CheckinOut, tag="activities"),
     # ---- audit ----
     Route("GET", "/api/v1/audit", audit.list_audit, ADMIN, "The audit log, newest first",
           query=audit.AuditQuery, response=audit.AuditPage, tag="audit"),

@@ -57,7 +57,9 @@ class BotRuntime:
         assert self.application.job_queue is not None  # the job-queue extra is a dependency
         jobs = self.application.job_queue
         jobs.run_repeating(_prune_update_ids, interval=3600, first=60, name="prune-update-ids")
-        jobs.run_repeating(_help_breaches, interval=60, first=5, name="help-sla-breaches")
+        tick = self.settings.tick_seconds
+        jobs.run_repeating(_help_breaches, interval=tick, first=min(5.0, tick), name="help-sla-breaches")
+        jobs.run_repeating(_activity_jobs, interval=tick, first=min(1.0, tick), name="activity-reminders")
         log.info("bot started (%s)", "polling" if self.polling else "webhook")
 
     async def feed_update(self, data: dict) -> None:
@@ -89,3 +91,11 @@ async def _help_breaches(context: YinlingContext) -> None:
     reminded = await context.services.help.do_remind_pending()
     if notified or reminded:
         log.info("help requests: %d overdue, %d reminders", notified, reminded)
+
+
+async def _activity_jobs(context: YinlingContext) -> None:
+    """Activity reminders whose time came, and no-shows of activities that ended."""
+    reminded = await context.services.activities.do_send_reminders()
+    recorded = await context.services.activities.do_record_no_shows()
+    if reminded or recorded:
+        log.info("activities: %d reminders queued, %d ended activities' no-shows recorded", reminded, recorded)

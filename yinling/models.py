@@ -5,7 +5,7 @@ from datetime import date, datetime
 from enum import IntEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Frozen(BaseModel):
@@ -326,3 +326,104 @@ class HelpFilter(Frozen):
     retiree_id: int | None = None
     overdue: bool | None = None
     q: str | None = None
+
+
+# ---- audiences: who a notice or an activity is for ---------------------------------------------------
+
+AudienceKind = Literal["everyone", "tags", "party_members", "liaisons"]
+AUDIENCE_TAGS: tuple[str, ...] = (*RETIREE_TAGS, AGED_TAG)
+
+
+def audience_problem(kind: str, tags: tuple[str, ...] | list[str], liaison_ids: tuple[int, ...] | list[int]) -> str | None:
+    """What is missing or contradictory in an audience, if anything."""
+    if kind == "tags" and not tags:
+        return "audience kind 'tags' needs tags"
+    if unknown := [t for t in tags if t not in AUDIENCE_TAGS]:
+        return f"unknown tags: {', '.join(unknown)} (known: {', '.join(AUDIENCE_TAGS)})"
+    if kind == "liaisons" and not liaison_ids:
+        return "audience kind 'liaisons' needs liaison_ids"
+    if kind != "tags" and tags or kind != "liaisons" and liaison_ids:
+        return f"audience kind '{kind}' takes no tags or liaison_ids"
+    return None
+
+
+class Audience(Frozen):
+    """everyone; retirees with any of `tags` (高龄 included, computed); party members; or the
+    retirees of the liaisons in `liaison_ids`."""
+
+    kind: AudienceKind = "everyone"
+    tags: tuple[str, ...] = ()
+    liaison_ids: tuple[int, ...] = ()
+
+    @model_validator(mode="after")
+    def _complete(self) -> Audience:
+        if problem := audience_problem(self.kind, self.tags, self.liaison_ids):
+            raise ValueError(problem)
+        return self
+
+    def includes(self, record: RetireeRecord, today: date) -> bool:
+        """The same rule as the SQL in yinling.store.audiences, for one retiree in hand."""
+        if self.kind == "party_members":
+            return record.party_member
+        if self.kind == "liaisons":
+            return record.liaison_id in self.liaison_ids
+        if self.kind == "tags":
+            return any(t in record.tags or (t == AGED_TAG and is_aged(record.birth_date, today)) for t in self.tags)
+        return True
+
+
+# ---- activities (活动报名) ---------------------------------------------------------------------------
+
+ACTIVITY_KINDS: tuple[str, ...] = ("主题党日", "老年大学", "文体比赛", "体检", "参观学习", "座谈会", "志愿服务", "其他")
+ActivityKind = Literal["主题党日", "老年大学", "文体比赛", "体检", "参观学习", "座谈会", "志愿服务", "其他"]
+RegistrationStatus = Literal["confirmed", "waiting", "cancelled"]
+
+
+class ActivityFields(Frozen):
+    title: str
+    kind: ActivityKind
+    description: str = ""
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+    signup_deadline: datetime
+    capacity: int
+    audience: Audience = Audience()
+    companion_allowed: bool = False
+    ask_transport: bool = False
+
+
+class Activity(ActivityFields):
+    id: int
+    status: Literal["published", "cancelled"]
+    cancel_reason: str | None = None
+    cancelled_at: datetime | None = None
+    created_by: int | None = None
+    created_at: datetime
+    updated_at: datetime
+    confirmed: int = 0
+    waiting: int = 0
+    companions: int = 0
+
+    @property
+    def open_seats(self) -> int:
+        return max(0, self.capacity - self.confirmed)
+
+
+class ActivityRegistration(Frozen):
+    id: int
+    activity_id: int
+    retiree_id: int
+    retiree_name: str = ""
+    liaison_id: int | None = None
+    status: RegistrationStatus
+    seq: int
+    code: str
+    companion: bool = False
+    needs_transport: bool = False
+    attendance: Literal["attended", "no_show"] | None = None
+    checked_in_at: datetime | None = None
+    created_at: datetime
+    confirmed_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    cancelled_by: Literal["retiree", "staff"] | None = None

@@ -105,9 +105,9 @@ async def bound(services, db, clock, **kwargs) -> Events:
 
 async def test_features_not_built_yet_answer_kindly_and_keep_the_menu(services, db, clock):
     events = await bound(services, db, clock)
-    await services.conversation.do_message(events.next(), Inbound(kind="text", text="📅 活动报名"))
+    await services.conversation.do_message(events.next(), Inbound(kind="text", text="📖 每日学习"))
     rows = await outbox_rows(db, TELEGRAM_USER)
-    assert rows[-1]["text"] == texts.COMING_SOON.format(feature="活动报名")
+    assert rows[-1]["text"] == texts.COMING_SOON.format(feature="每日学习")
     assert "找人工" in rows[-1]["keyboard"]
 
 

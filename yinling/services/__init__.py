@@ -14,6 +14,7 @@ from yinling.services.help import HelpService
 from yinling.services.help_stats import HelpStatsService
 from yinling.services.human import HumanService
 from yinling.services.maintenance import MaintenanceService
+from yinling.services.activities import ActivityService
 from yinling.services.audit import AuditService
 from yinling.services.registrations import RegistrationService
 from yinling.services.roster import RosterService
@@ -31,6 +32,7 @@ class Services:
     conversation: ConversationService
     help: HelpService
     help_stats: HelpStatsService
+    activities: ActivityService
     staff_group: StaffGroupService
     delivery: DeliveryService
     maintenance: MaintenanceService
@@ -53,6 +55,10 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     conversation.on_mine(texts.MINE_HELP_BUTTON, help_service.show_mine)
     conversation.on_leave(help_service.on_leave)
     conversation.before_keeping(help_service.reopen_if_recent)
+    activities = ActivityService(core)
+    conversation.on_menu("activities", activities.on_menu)
+    conversation.on_press("act", activities.on_press)
+    conversation.on_mine(texts.MINE_ACTIVITIES_BUTTON, activities.show_mine)
     return Services(
         core=core,
         people=people,
@@ -60,6 +66,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         conversation=conversation,
         help=help_service,
         help_stats=HelpStatsService(core),
+        activities=activities,
         staff_group=StaffGroupService(core, help_service),
         delivery=DeliveryService(core),
         maintenance=MaintenanceService(core),

@@ -1,0 +1,525 @@
+"""活动报名: staff publish activities; retirees sign up, wait, give up seats; reminders and check-in.
+
+One write transaction decides every sign-up, cancellation and promotion (the writer connection is
+serialised and BEGIN IMMEDIATE also serialises other processes), so capacity is never exceeded, a
+retiree is never registered twice (also a UNIQUE constraint), and the waiting list is served in
+arrival order (`seq`).
+
+Chat buttons (inline; stateless, so an old button still does the right thing):
+    act:list · act:view:{id} · act:join:{id}[:{companion 0|1}[:{transport 0|1}]] · act:leave:{id} (asks)
+    · act:quit:{id} (gives the place up)
+Capacity counts retirees; a family companion is counted beside them (for seating and buses), not
+against the seats, so a promotion never has to split a pair.
+"""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from io import BytesIO
+from typing import Any
+
+from openpyxl import Workbook
+
+from yinling import texts
+from yinling.errors import Conflict, InvalidInput, NotFound
+from yinling.models import (
+    Activity,
+    ActivityFields,
+    ActivityRegistration,
+    Actor,
+    Button,
+    Keyboard,
+    OutgoingMessage,
+    Priority,
+    Retiree,
+)
+from yinling.services.audit import audit
+from yinling.services.core import Core
+from yinling.services.roster import aged_cutoff
+from yinling.services.turn import Turn, main_menu
+from yinling.store import activities as store
+from yinling.store import audiences
+from yinling.store import dialogs as dialog_store
+from yinling.store import retirees as retiree_store
+from yinling.store import staff as staff_store
+from yinling.store.database import Transaction
+
+EVE_HOUR = 18  # the evening-before reminder, local time
+SOON = timedelta(hours=2)  # the second reminder, before the start
+LIST_LIMIT = 10  # activities shown as buttons at once
+MINE_SINCE = timedelta(days=7)  # 我的活动 also shows what ended this past week
+REMINDER_BATCH = 500
+CODE_SPACE = 9000  # four-digit codes 1000-9999; past that many arrivals a code grows to six digits
+
+
+def checkin_code(activity_id: int, seq: int) -> str:
+    """The code a retiree shows at the door: unique within the activity (a permutation of the
+    arrival number), short, and not simply 1, 2, 3."""
+    if seq < CODE_SPACE:
+        return str(1000 + (seq * 4973 + activity_id * 7919) % CODE_SPACE)  # 4973 is coprime to 9000
+    return str(100000 + seq)
+
+
+def reminder_times(activity: Activity | ActivityFields, tz) -> list[tuple[str, datetime]]:
+    start = activity.starts_at.astimezone(tz)
+    eve = datetime.combine(start.date() - timedelta(days=1), time(EVE_HOUR), tzinfo=tz)
+    return [("eve", eve), ("soon", activity.starts_at - SOON)]
+
+
+class ActivityService:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    # ---- wording -------------------------------------------------------------------------------
+    def _local(self, moment: datetime) -> datetime:
+        return moment.astimezone(self.core.clock.tz)
+
+    def _when(self, activity: Activity | ActivityFields) -> str:
+        return texts.when_label(self._local(activity.starts_at), self._local(activity.ends_at))
+
+    def _deadline(self, activity: Activity | ActivityFields) -> str:
+        moment = self._local(activity.signup_deadline)
+        return f"{texts.day_label(moment)}{texts.clock_label(moment)}"
+
+    def _seats(self, activity: Activity) -> str:
+        return texts.ACT_SEATS_LEFT.format(n=activity.open_seats) if activity.open_seats else texts.ACT_FULL_WAIT
+
+    # ================================ the retiree, in the chat ================================
+    async def on_menu(self, turn: Turn) -> None:
+        retiree = _bound(turn)
+        await turn.go(dialog_store.IDLE)
+        record = await retiree_store.get_record(turn.tx, retiree.id)
+        today = self.core.clock.today()
+        offered = [a for a in await store.open_for_signup(turn.tx, now=turn.now)
+                   if record is not None and a.audience.includes(record, today)][:LIST_LIMIT]
+        if not offered:
+            await turn.reply(texts.ACT_NONE, main_menu())
+            return
+        rows = []
+        for activity in offered:
+            mine = await store.registration(turn.tx, activity.id, retiree.id)
+            state = texts.ACT_MINE_STATUS[mine.status] if mine and mine.status != "cancelled" else self._seats(activity)
+            label = texts.ACT_LIST_ITEM.format(date=_month_day(self._local(activity.starts_at)),
+                                               title=_short(activity.title), seats=state)
+            rows.append([Button(label=label, action=f"act:view:{activity.id}")])
+        await turn.reply(texts.ACT_LIST, Keyboard.inline(*rows))
+
+    async def show_mine(self, turn: Turn) -> None:
+        """我的 -> 我的活动: what they signed up for or wait for, soonest first."""
+        retiree = _bound(turn)
+        await turn.go(dialog_store.IDLE)
+        mine = await store.for_retiree(turn.tx, retiree.id, since=turn.now - MINE_SINCE)
+        if not mine:
+            await turn.reply(texts.ACT_MINE_NONE, main_menu())
+            return
+        rows = []
+        for activity, registration in mine:
+            status = "cancelled" if activity.status == "cancelled" else registration.status
+            label = texts.ACT_LIST_ITEM.format(date=_month_day(self._local(activity.starts_at)),
+                                               title=_short(activity.title), seats=texts.ACT_MINE_STATUS[status])
+            rows.append([Button(label=label, action=f"act:view:{activity.id}")])
+        await turn.reply(texts.ACT_MINE_LIST, Keyboard.inline(*rows))
+
+    async def on_press(self, turn: Turn, action: str) -> str | None:
+        _, verb, *args = action.split(":")
+        if verb == "list":
+            await self.on_menu(turn)
+            return None
+        activity = await store.get(turn.tx, int(args[0])) if args and args[0].isdigit() else None
+        if activity is None:
+            await turn.show_menu(texts.ACT_NOT_FOUND)
+            return None
+        if verb == "view":
+            await self._show(turn, activity)
+        elif verb == "join":
+            answers = [a == "1" if a in ("0", "1") else None for a in args[1:3]]
+            return await self._join(turn, activity, *(answers + [None, None])[:2])
+        elif verb == "leave":
+            await self._ask_leave(turn, activity)
+        elif verb == "quit":
+            return await self._quit(turn, activity)
+        else:
+            await turn.show_menu(texts.BUTTON_EXPIRED_MENU)
+        return None
+
+    async def _show(self, turn: Turn, activity: Activity) -> None:
+        retiree = _bound(turn)
+        mine = await store.registration(turn.tx, activity.id, retiree.id)
+        seats = self._seats(activity) if activity.open_seats else texts.ACT_DETAILS_FULL.format(waiting=activity.waiting)
+        lines = [texts.ACT_DETAILS.format(kind=activity.kind, title=activity.title, when=self._when(activity),
+                                          place=activity.place, deadline=self._deadline(activity), seats=seats)]
+        if activity.description:
+            lines.insert(1, activity.description)
+        if activity.companion_allowed:
+            lines.append(texts.ACT_DETAILS_COMPANION)
+        buttons: list[Button] = []
+        if activity.status == "cancelled":
+            lines = [texts.ACT_IS_CANCELLED.format(title=activity.title)]
+        elif mine is not None and mine.status == "confirmed":
+            lines.append(texts.ACT_DETAILS_YOU_CONFIRMED.format(code=mine.code))
+            buttons.append(Button(label=texts.LEAVE_BUTTON, action=f"act:leave:{activity.id}"))
+        elif mine is not None and mine.status == "waiting":
+            position = await store.waiting_position(turn.tx, activity.id, mine.seq)
+            lines.append(texts.ACT_DETAILS_YOU_WAITING.format(position=position))
+            buttons.append(Button(label=texts.LEAVE_WAITING_BUTTON, action=f"act:leave:{activity.id}"))
+        elif activity.signup_deadline > turn.now:
+            label = texts.JOIN_BUTTON if activity.open_seats else texts.WAIT_BUTTON
+            buttons.append(Button(label=label, action=f"act:join:{activity.id}"))
+        rows = [[b] for b in buttons] + [[Button(label=texts.ACT_BACK_TO_LIST, action="act:list")]]
+        await turn.reply("\n".join(lines), Keyboard.inline(*rows))
+
+    async def _refusal(self, turn: Turn, activity: Activity) -> str | None:
+        """Why this retiree may not sign up now (the toast key), having told them kindly; or None."""
+        retiree = _bound(turn)
+        reason = None
+        if activity.status == "cancelled":
+            reason, text = "cancelled", texts.ACT_IS_CANCELLED
+        elif activity.starts_at <= turn.now:
+            reason, text = "started", texts.ACT_STARTED
+        elif activity.signup_deadline <= turn.now:
+            reason, text = "deadline", texts.ACT_DEADLINE_PASSED
+        else:
+            record = await retiree_store.get_record(turn.tx, retiree.id)
+            if record is None or not activity.audience.includes(record, self.core.clock.today()):
+                reason, text = "not_for_you", texts.ACT_NOT_FOR_YOU
+        if reason is not None:
+            await turn.reply(text.format(title=activity.title), _back_to_list())
+        return reason
+
+    async def _join(self, turn: Turn, activity: Activity, companion: bool | None, transport: bool | None) -> str | None:
+        retiree = _bound(turn)
+        mine = await store.registration(turn.tx, activity.id, retiree.id)
+        if mine is not None and mine.status == "confirmed":
+            await turn.reply(texts.ACT_ALREADY_CONFIRMED.format(code=mine.code), _back_to_list())
+            return texts.ACT_TOAST["already"]
+        if mine is not None and mine.status == "waiting":
+            position = await store.waiting_position(turn.tx, activity.id, mine.seq)
+            await turn.reply(texts.ACT_ALREADY_WAITING.format(position=position), _back_to_list())
+            return texts.ACT_TOAST["already"]
+        if (refusal := await self._refusal(turn, activity)) is not None:
+            return texts.ACT_TOAST[refusal]
+        if activity.companion_allowed and companion is None:
+            await turn.reply(texts.ACT_ASK_COMPANION, Keyboard.inline([
+                Button(label=texts.WITH_COMPANION_BUTTON, action=f"act:join:{activity.id}:1"),
+                Button(label=texts.ALONE_BUTTON, action=f"act:join:{activity.id}:0"),
+            ]))
+            return None
+        if activity.ask_transport and transport is None:
+            said = "1" if companion else "0"
+            await turn.reply(texts.ACT_ASK_TRANSPORT, Keyboard.inline([
+                Button(label=texts.NEED_TRANSPORT_BUTTON, action=f"act:join:{activity.id}:{said}:1"),
+                Button(label=texts.NO_TRANSPORT_BUTTON, action=f"act:join:{activity.id}:{said}:0"),
+            ]))
+            return None
+        status = "confirmed" if await store.confirmed_count(turn.tx, activity.id) < activity.capacity else "waiting"
+        registration = await self._register(turn.tx, activity, retiree, mine, status=status,
+                                            companion=bool(companion), transport=bool(transport), now=turn.now)
+        if status == "confirmed":
+            extras = (texts.ACT_EXTRA_COMPANION if companion else "") + (texts.ACT_EXTRA_TRANSPORT if transport else "")
+            await turn.reply(texts.ACT_CONFIRMED.format(title=activity.title, when=self._when(activity),
+                                                        place=activity.place, code=registration.code, extras=extras),
+                             Keyboard.inline([Button(label=texts.LEAVE_BUTTON, action=f"act:leave:{activity.id}")]))
+        else:
+            position = await store.waiting_position(turn.tx, activity.id, registration.seq)
+            await turn.reply(texts.ACT_WAITING.format(title=activity.title, position=position), Keyboard.inline(
+                [Button(label=texts.LEAVE_WAITING_BUTTON, action=f"act:leave:{activity.id}")]))
+        return texts.ACT_TOAST[status]
+
+    async def _register(
+        self, tx: Transaction, activity: Activity, retiree: Retiree, previous: ActivityRegistration | None, *,
+        status: str, companion: bool, transport: bool, now: datetime,
+    ) -> ActivityRegistration:
+        """A new registration, or a cancelled one taken up again (at the back of the line)."""
+        seq = await store.next_seq(tx, activity.id)
+        if previous is None:
+            await store.insert_registration(tx, activity_id=activity.id, retiree_id=retiree.id, status=status, seq=seq,
+                                            code=checkin_code(activity.id, seq), companion=companion,
+                                            needs_transport=transport, now=now)
+        else:
+            await store.update_registration(
+                tx, previous.id, now=now, status=status, seq=seq, companion=int(companion),
+                needs_transport=int(transport), cancelled_at=None, cancelled_by=None, attendance=None,
+                confirmed_at=now if status == "confirmed" else None,
+            )
+        registration = await store.registration(tx, activity.id, retiree.id)
+        assert registration is not None
+        if status == "confirmed":
+            await self._schedule_reminders(tx, activity, registration.id, now)
+        return registration
+
+    async def _schedule_reminders(self, tx: Transaction, activity: Activity, registration_id: int, now: datetime) -> None:
+        """Only reminders still ahead: none for a time already past at sign-up."""
+        ahead = [(kind, due) for kind, due in reminder_times(activity, self.core.clock.tz) if due > now]
+        await store.add_reminders(tx, registration_id, ahead)
+
+    async def _ask_leave(self, turn: Turn, activity: Activity) -> None:
+        mine = await store.registration(turn.tx, activity.id, _bound(turn).id)
+        if mine is None or mine.status == "cancelled":
+            await turn.reply(texts.ACT_NOT_REGISTERED.format(title=activity.title), _back_to_list())
+            return
+        question = texts.ACT_ASK_LEAVE if mine.status == "confirmed" else texts.ACT_ASK_LEAVE_WAITING
+        await turn.reply(question.format(title=activity.title), Keyboard.inline([
+            Button(label=texts.LEAVE_CONFIRM_BUTTON, action=f"act:quit:{activity.id}"),
+            Button(label=texts.KEEP_BUTTON, action=f"act:view:{activity.id}"),
+        ]))
+
+    async def _quit(self, turn: Turn, activity: Activity) -> str | None:
+        mine = await store.registration(turn.tx, activity.id, _bound(turn).id)
+        if mine is None or mine.status == "cancelled":
+            await turn.reply(texts.ACT_NOT_REGISTERED.format(title=activity.title), _back_to_list())
+            return None
+        if activity.status == "published" and activity.starts_at <= turn.now:
+            await turn.reply(texts.ACT_STARTED.format(title=activity.title), _back_to_list())
+            return texts.ACT_TOAST["started"]
+        await store.update_registration(turn.tx, mine.id, now=turn.now, status="cancelled", cancelled_at=turn.now,
+                                        cancelled_by="retiree")
+        if mine.status == "confirmed":
+            await self._fill_seats(turn.tx, activity.id, turn.now)
+        wording = texts.ACT_LEFT if mine.status == "confirmed" else texts.ACT_LEFT_WAITING
+        await turn.reply(wording.format(title=activity.title), _back_to_list())
+        return texts.ACT_TOAST["left"]
+
+    async def _fill_seats(self, tx: Transaction, activity_id: int, now: datetime) -> int:
+        """Free seats go to the first in line, at once; each is told, with a way to give it up."""
+        activity = await store.get(tx, activity_id)
+        if activity is None or activity.status != "published" or activity.starts_at <= now or not activity.open_seats:
+            return 0
+        promoted = await store.first_waiting(tx, activity.id, activity.open_seats)
+        for registration in promoted:
+            await store.update_registration(tx, registration.id, now=now, status="confirmed", confirmed_at=now)
+            await self._schedule_reminders(tx, activity, registration.id, now)
+            await self._tell(tx, registration.retiree_id, texts.ACT_PROMOTED.format(
+                title=activity.title, when=self._when(activity), place=activity.place, code=registration.code,
+            ), Keyboard.inline([Button(label=texts.GIVE_UP_BUTTON, action=f"act:leave:{activity.id}")]),
+                source=f"activity:{activity.id}")
+        return len(promoted)
+
+    async def _tell(self, tx: Transaction, retiree_id: int, text: str, keyboard: Keyboard | None = None, *,
+                    source: str) -> None:
+        chat_id = await retiree_store.chat_of(tx, retiree_id)
+        if chat_id is None:
+            return  # not in the chat: their liaison phones (the registration list shows them)
+        await self.core.outbox.enqueue(tx, OutgoingMessage(chat_id=chat_id, retiree_id=retiree_id, text=text,
+                                                           keyboard=keyboard, priority=Priority.NORMAL, source=source))
+
+    # ================================ staff, through the API ================================
+    async def _check(self, fields: ActivityFields, *, now: datetime, starts_changed: bool) -> None:
+        problems: dict[str, str] = {}
+        if starts_changed and fields.starts_at <= now:
+            problems["starts_at"] = "must be in the future"
+        if fields.ends_at <= fields.starts_at:
+            problems["ends_at"] = "must be after starts_at"
+        if fields.signup_deadline > fields.starts_at:
+            problems["signup_deadline"] = "must not be after starts_at"
+        if fields.audience.kind == "liaisons":
+            for liaison_id in fields.audience.liaison_ids:
+                staff = await staff_store.get(self.core.db, liaison_id)
+                if staff is None or staff.role != "liaison":
+                    problems["audience.liaison_ids"] = f"{liaison_id} is not a liaison"
+        if problems:
+            raise InvalidInput(f"invalid {', '.join(problems)}", fields=problems)
+
+    async def get(self, activity_id: int) -> Activity:
+        activity = await store.get(self.core.db, activity_id)
+        if activity is None:
+            raise NotFound("no such activity")
+        return activity
+
+    async def page(self, *, when: store.When, kind: str | None, page: int, per_page: int) -> tuple[list[Activity], int]:
+        now = self.core.clock.now()
+        items = await store.page(self.core.db, when=when, kind=kind, now=now, limit=per_page,
+                                 offset=(page - 1) * per_page)
+        return items, await store.count(self.core.db, when=when, kind=kind, now=now)
+
+    async def do_create(self, actor: Actor, fields: ActivityFields, *, notify: bool) -> tuple[Activity, int]:
+        """Publish; with `notify`, the audience's retirees in the chat are told (bulk). Returns the
+        activity and how many were told."""
+        now = self.core.clock.now()
+        await self._check(fields, now=now, starts_changed=True)
+        async with self.core.db.transaction() as tx:
+            activity_id = await store.insert(tx, fields, created_by=actor.staff.id, now=now)
+            activity = await store.get(tx, activity_id)
+            assert activity is not None
+            told = await self._announce(tx, activity) if notify else 0
+            await audit(self.core, tx, actor, "activity.create", target_type="activity", target_id=activity_id,
+                        detail={"notified": told})
+        return activity, told
+
+    async def _announce(self, tx: Transaction, activity: Activity) -> int:
+        chats = await audiences.reachable_chats(tx, activity.audience, aged_cutoff(self.core.clock.today()))
+        text = texts.ACT_PUBLISHED.format(kind=activity.kind, title=activity.title, when=self._when(activity),
+                                          place=activity.place, seats=self._seats(activity),
+                                          deadline=self._deadline(activity))
+        keyboard = Keyboard.inline([Button(label=texts.ACT_VIEW_BUTTON, action=f"act:view:{activity.id}")])
+        await self.core.outbox.enqueue_many(tx, (
+            OutgoingMessage(chat_id=chat_id, retiree_id=retiree_id, text=text, keyboard=keyboard,
+                            priority=Priority.BULK, source=f"activity:{activity.id}")
+            for retiree_id, chat_id in chats
+        ))
+        return len(chats)
+
+    async def do_update(self, actor: Actor, activity_id: int, changes: dict[str, Any]) -> Activity:
+        before = await self.get(activity_id)
+        if before.status == "cancelled":
+            raise Conflict("a cancelled activity cannot change", fields={"status": "cancelled"})
+        now = self.core.clock.now()
+        fields = ActivityFields(**{**before.model_dump(include=set(ActivityFields.model_fields)), **changes})
+        await self._check(fields, now=now, starts_changed=fields.starts_at != before.starts_at)
+        async with self.core.db.transaction() as tx:
+            confirmed = await store.confirmed_count(tx, activity_id)  # decided inside the transaction
+            if fields.capacity < confirmed:
+                raise Conflict(f"{confirmed} retirees are already confirmed",
+                               fields={"capacity": f"at least {confirmed} (already confirmed)"})
+            await store.replace_fields(tx, activity_id, fields, now=now)
+            after = await store.get(tx, activity_id)
+            assert after is not None
+            if after.starts_at != before.starts_at:
+                await store.drop_pending_reminders(tx, activity_id)
+                for registration in await store.registrations(tx, activity_id):
+                    if registration.status == "confirmed":
+                        await self._schedule_reminders(tx, after, registration.id, now)
+            if (after.starts_at, after.ends_at, after.place) != (before.starts_at, before.ends_at, before.place):
+                for retiree_id, _ in await store.registered_chats(tx, activity_id):
+                    await self._tell(tx, retiree_id, texts.ACT_CHANGED.format(
+                        title=after.title, when=self._when(after), place=after.place), source=f"activity:{activity_id}")
+            await self._fill_seats(tx, activity_id, now)  # a larger capacity serves the waiting list
+            await audit(self.core, tx, actor, "activity.update", target_type="activity", target_id=activity_id,
+                        detail={"fields": sorted(changes)})
+        return await self.get(activity_id)
+
+    async def do_cancel(self, actor: Actor, activity_id: int, reason: str) -> Activity:
+        activity = await self.get(activity_id)
+        now = self.core.clock.now()
+        if activity.status == "cancelled":
+            raise Conflict("already cancelled", fields={"status": "cancelled"})
+        if activity.ends_at <= now:
+            raise Conflict("the activity is over", fields={"ends_at": "already past"})
+        async with self.core.db.transaction() as tx:
+            await store.mark_cancelled(tx, activity_id, reason=reason, now=now)
+            told = await store.registered_chats(tx, activity_id)
+            for retiree_id, _ in told:
+                await self._tell(tx, retiree_id, texts.ACT_CANCELLED_BY_OFFICE.format(
+                    title=activity.title, when=self._when(activity), reason=reason), source=f"activity:{activity_id}")
+            await audit(self.core, tx, actor, "activity.cancel", target_type="activity", target_id=activity_id,
+                        detail={"told": len(told)})
+        return await self.get(activity_id)
+
+    async def registrations(self, actor: Actor, activity_id: int) -> tuple[Activity, list[ActivityRegistration], dict]:
+        """The activity, its registrations in arrival order, and contact details (phone, address) of
+        the retirees this staff member may see (admins all; a liaison their own)."""
+        activity = await self.get(activity_id)
+        registrations = await store.registrations(self.core.db, activity_id)
+        visible = [r.retiree_id for r in registrations
+                   if actor.scope_liaison_id is None or r.liaison_id == actor.scope_liaison_id]
+        contacts = await store.contacts(self.core.db, visible) if actor.sees_sensitive else {}
+        return activity, registrations, contacts
+
+    async def export_xlsx(self, actor: Actor, activity_id: int) -> bytes:
+        activity, registrations, contacts = await self.registrations(actor, activity_id)
+        book = Workbook(write_only=True)
+        sheet = book.create_sheet("报名名单")
+        sheet.append(["活动", activity.title, self._when(activity), activity.place])
+        sheet.append(["状态", "候补顺序", "姓名", "签到码", "带家属", "需要接送", "签到", "电话", "住址"])
+        waiting = 0
+        for r in registrations:
+            waiting += r.status == "waiting"
+            phone, address = contacts.get(r.retiree_id, (None, None))
+            sheet.append([
+                texts.ACT_EXPORT_STATUS[r.status], waiting if r.status == "waiting" else None, r.retiree_name, r.code,
+                "是" if r.companion else "", "是" if r.needs_transport else "",
+                texts.ACT_EXPORT_ATTENDANCE.get(r.attendance or "", ""), phone, address,
+            ])
+        async with self.core.db.transaction() as tx:
+            await audit(self.core, tx, actor, "activity.export", target_type="activity", target_id=activity_id,
+                        detail={"rows": len(registrations), "contacts": len(contacts)})
+        out = BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+    async def do_checkin(self, actor: Actor, activity_id: int, *, retiree_id: int | None, code: str | None
+                         ) -> tuple[ActivityRegistration, bool]:
+        """Mark a confirmed registration attended. Returns it and whether it was already."""
+        activity = await self.get(activity_id)
+        if activity.status == "cancelled":
+            raise Conflict("the activity was cancelled", fields={"status": "cancelled"})
+        if retiree_id is not None:
+            registration = await store.registration(self.core.db, activity_id, retiree_id)
+            field = "retiree_id"
+        else:
+            registration = await store.registration_by_code(self.core.db, activity_id, code or "")
+            field = "code"
+        if registration is None:
+            raise NotFound(f"no registration with this {field}", fields={field: "not registered for this activity"})
+        if registration.status != "confirmed":
+            raise Conflict(f"the registration is {registration.status}", fields={field: f"{registration.status}, not confirmed"})
+        if registration.attendance == "attended":
+            return registration, True
+        now = self.core.clock.now()
+        async with self.core.db.transaction() as tx:
+            await store.update_registration(tx, registration.id, now=now, attendance="attended", checked_in_at=now)
+            await audit(self.core, tx, actor, "activity.checkin", target_type="activity", target_id=activity_id,
+                        detail={"registration": registration.id})
+        updated = await store.registration(self.core.db, activity_id, registration.retiree_id)
+        assert updated is not None
+        return updated, False
+
+    # ================================ timed work ================================
+    async def do_send_reminders(self) -> int:
+        """Reminders whose time has come: each is sent (or skipped: cancelled, or already begun)
+        and marked done in one transaction, so a restart neither loses nor repeats one."""
+        sent = 0
+        while True:
+            now = self.core.clock.now()
+            due = await store.due_reminders(self.core.db, now=now, limit=REMINDER_BATCH)
+            if not due:
+                return sent
+            activities = {i: await store.get(self.core.db, i) for i in {row["activity_id"] for row in due}}
+            messages, done = [], []
+            for row in due:
+                activity = activities[row["activity_id"]]
+                wanted = (activity is not None and activity.status == "published" and now < activity.starts_at
+                          and row["registration_status"] == "confirmed" and row["chat_id"] is not None)
+                done.append((row["id"], "sent" if wanted else "skipped"))
+                if wanted:
+                    messages.append(self._reminder(activity, row))
+            async with self.core.db.transaction() as tx:
+                await store.finish_reminders(tx, done, now=now)
+                await self.core.outbox.enqueue_many(tx, messages)
+            sent += len(messages)
+
+    def _reminder(self, activity: Activity, row) -> OutgoingMessage:
+        start = self._local(activity.starts_at)
+        template = texts.ACT_REMIND_EVE if row["kind"] == "eve" else texts.ACT_REMIND_SOON
+        return OutgoingMessage(
+            chat_id=row["chat_id"], retiree_id=row["retiree_id"], priority=Priority.NORMAL,
+            text=template.format(time=texts.clock_label(start), title=activity.title, place=activity.place,
+                                 code=row["code"]),
+            keyboard=Keyboard.inline([Button(label=texts.LEAVE_BUTTON, action=f"act:leave:{activity.id}")]),
+            source=f"activity:{activity.id}",
+        )
+
+    async def do_record_no_shows(self) -> int:
+        """After an activity ends, the confirmed who did not check in are recorded as no-shows (once)."""
+        now = self.core.clock.now()
+        ended = await store.ended_unrecorded(self.core.db, now=now)
+        for activity_id in ended:
+            async with self.core.db.transaction() as tx:
+                await store.record_no_shows(tx, activity_id, now=now)
+        return len(ended)
+
+
+def _back_to_list() -> Keyboard:
+    return Keyboard.inline([Button(label=texts.ACT_BACK_TO_LIST, action="act:list")])
+
+
+def _month_day(moment: datetime) -> str:
+    return f"{moment.month}月{moment.day}日"
+
+
+def _short(title: str, limit: int = 16) -> str:
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
+def _bound(turn: Turn) -> Retiree:
+    if turn.retiree is None:
+        raise RuntimeError("activities reached without a bound retiree")
+    return turn.retiree
