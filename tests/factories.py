@@ -59,3 +59,11 @@ class Events:
     def next(self) -> ChatEvent:
         self.next_id += 1
         return ChatEvent(event_id=self.next_id, user_id=self.user_id, chat_id=self.user_id, display_name=self.name)
+
+
+async def add_bound_retiree(db: Database, clock, user_id: int, *, name: str | None = None, **fields) -> int:
+    """A retiree already verified in the chat (their private chat id is their user id, as in Telegram)."""
+    retiree_id = await add_retiree(db, clock, name=name or f"老同志{user_id % 10000}", phone=None, **fields)
+    async with db.transaction() as tx:
+        await retiree_store.bind_telegram(tx, retiree_id, user_id=user_id, chat_id=user_id, now=clock.now())
+    return retiree_id

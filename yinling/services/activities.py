@@ -148,7 +148,7 @@ class ActivityService:
         lines = [texts.ACT_DETAILS.format(kind=activity.kind, title=activity.title, when=self._when(activity),
                                           place=activity.place, deadline=self._deadline(activity), seats=seats)]
         if activity.description:
-            lines.insert(1, activity.description)
+            lines.append(activity.description)
         if activity.companion_allowed:
             lines.append(texts.ACT_DETAILS_COMPANION)
         buttons: list[Button] = []
