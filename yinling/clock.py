@@ -50,6 +50,21 @@ class FakeClock(Clock):
         self._now = when.astimezone(UTC)
 
 
+class ShiftedClock(SystemClock):
+    """Real time moved by an offset that can be advanced. End-to-end tests use it: what Telegram
+    times (long polling, flood control) stays real while the product jumps to a reminder's hour."""
+
+    def __init__(self, tz: ZoneInfo, offset: timedelta = timedelta(0)) -> None:
+        super().__init__(tz)
+        self.offset = offset
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def set(self, when: datetime) -> None:
+        self.offset = when.astimezone(UTC) - datetime.now(UTC)
+
+
 def to_iso(moment: datetime) -> str:
     """Stored form of a moment: ISO 8601 UTC, sortable as text."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
