@@ -1,8 +1,9 @@
-"""A load generator in its own process: people pressing menu buttons through the sandbox.
+"""A load generator in its own process: people pressing buttons through the sandbox.
 
     python -m bench.load URL BOT_ID IDS_FILE ROUNDS TEXT
 Sends ROUNDS messages from every user, round-robin (so one person presses about once per round),
-as fast as the sandbox accepts them, and prints the seconds it took."""
+as fast as the sandbox accepts them, and prints the seconds it took. A TEXT of the form
+`data=CALLBACK_DATA` presses the inline button with that callback data instead."""
 from __future__ import annotations
 
 import asyncio
@@ -20,10 +21,15 @@ async def main(url: str, bot_id: int, ids: list[int], rounds: int, text: str) ->
             for uid in ids:
                 queue.put_nowait(uid)
 
+        if text.startswith("data="):
+            path, body = "press", {"data": text.removeprefix("data=")}
+        else:
+            path, body = "send", {"text": text}
+
         async def worker() -> None:
             while not queue.empty():
                 uid = queue.get_nowait()
-                async with http.post(f"{url}/sandbox/bots/{bot_id}/send", json={"from_id": uid, "text": text}) as resp:
+                async with http.post(f"{url}/sandbox/bots/{bot_id}/{path}", json={"from_id": uid, **body}) as resp:
                     await resp.read()
 
         started = time.perf_counter()

@@ -665,6 +665,7 @@ async def answer_callback_query(api: BotApi, bot: BotState, p: Params) -> bool:
         "url": p.get_str("url"),
         "cache_time": p.get_int("cache_time", 0),
         "date": now_ts(),
+        "answered_at": time.time(),  # control API only: how long the bot took (benchmarks)
     }
     return True
 

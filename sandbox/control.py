@@ -557,7 +557,7 @@ class ControlApi:
         bot = self._bot(request)
         wanted = request.query.get("callback_query_id")
         answers = [
-            dict(q.answer)
+            {**q.answer, "asked_at": q.created_at}
             for q in bot.callback_queries.values()
             if q.answer is not None and (wanted is None or q.id == wanted)
         ]

@@ -1,15 +1,20 @@
 """The SQLite connection, done properly (see DESIGN.md "SQLite, done properly").
 
 Invariants:
-- one writer connection, guarded by an asyncio.Lock: coroutines sharing an aiosqlite connection
-  would otherwise interleave their statements inside each other's transactions;
+- one writer connection, guarded by an asyncio.Lock: coroutines sharing it would otherwise
+  interleave their statements inside each other's transactions;
 - every multi-statement write runs in `transaction()`, which issues BEGIN IMMEDIATE so the write lock
   is taken up front (a deferred transaction that upgrades later fails with SQLITE_BUSY instead of
-  waiting on busy_timeout);
-- reads go to a small pool of reader connections (WAL lets them read while the writer writes)
-  and see everything committed before they start; sqlite3 releases the GIL while a query runs, so
-  readers on their own threads use every core;
-- each aiosqlite call is a thread hop, so helpers here fetch whole results in one call.
+  waiting);
+- the writer runs its statements on the event loop's own thread. Writes here are short indexed
+  statements (tens of microseconds), while handing each one to a worker thread and back costs about
+  100 us: a sign-up is a dozen statements, and that hand-off was most of its time. Two things would
+  block the loop, and do not: waiting for another process's write lock (the writer never waits in
+  SQLite, busy_timeout=0; BEGIN IMMEDIATE is retried with asyncio sleeps instead) and bulk work
+  (`executemany` over many rows runs on a worker thread while the lock is held);
+- reads go to a small pool of reader connections on their own threads (aiosqlite; WAL lets them
+  read while the writer writes) and see everything committed before they start; sqlite3 releases
+  the GIL while a query runs, so readers use every core for the long list queries.
 """
 from __future__ import annotations
 
@@ -22,7 +27,8 @@ from typing import Any
 
 import aiosqlite
 
-BUSY_TIMEOUT_MS = 5000
+BUSY_TIMEOUT_MS = 5000  # how long to wait for another process's write lock, and readers' busy_timeout
+BULK_ROWS = 200  # executemany over more rows than this runs on a worker thread
 Params = Mapping[str, Any] | Sequence[Any]
 
 _PRAGMAS = (
@@ -33,7 +39,7 @@ _PRAGMAS = (
 )
 
 
-async def _open(path: Path) -> aiosqlite.Connection:
+async def _open_reader(path: Path) -> aiosqlite.Connection:
     conn = await aiosqlite.connect(path, isolation_level=None)  # autocommit; we BEGIN ourselves
     conn.row_factory = sqlite3.Row
     for pragma in _PRAGMAS:
@@ -41,27 +47,54 @@ async def _open(path: Path) -> aiosqlite.Connection:
     return conn
 
 
+def _open_writer(path: Path) -> sqlite3.Connection:
+    # check_same_thread=False: bulk statements run on a worker thread, one at a time under the lock.
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    for pragma in _PRAGMAS:
+        conn.execute(pragma)
+    conn.execute("PRAGMA busy_timeout=0")  # never wait inside SQLite on the loop's thread
+    return conn
+
+
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+async def _off_loop(call: Callable[[], Any]) -> Any:
+    """Run `call` on a worker thread; if the caller is cancelled meanwhile, still wait for it to
+    finish, so nothing else touches the connection while it runs."""
+    future = asyncio.get_running_loop().run_in_executor(None, call)
+    try:
+        return await asyncio.shield(future)
+    except asyncio.CancelledError:
+        await asyncio.gather(future, return_exceptions=True)
+        raise
+
+
 class Transaction:
     """A write transaction in progress. Statements run on the writer connection."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
         self._after_commit: list[Callable[[], None]] = []
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; returns lastrowid (for INSERTs)."""
-        cursor = await self._conn.execute(sql, params)
-        return cursor.lastrowid or 0
+        return self._conn.execute(sql, params).lastrowid or 0
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._conn.executemany(sql, rows)
+        rows = list(rows)
+        if len(rows) > BULK_ROWS:
+            await _off_loop(lambda: self._conn.executemany(sql, rows))
+        else:
+            self._conn.executemany(sql, rows)
 
     async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        return list(await self._conn.execute_fetchall(sql, params))
+        return self._conn.execute(sql, params).fetchall()
 
     async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
-        rows = await self.fetch_all(sql, params)
-        return rows[0] if rows else None
+        return self._conn.execute(sql, params).fetchone()
 
     def after_commit(self, callback: Callable[[], None]) -> None:
         """Run `callback` once the transaction has committed (never if it rolls back)."""
@@ -72,7 +105,7 @@ READERS = 4
 
 
 class Database:
-    def __init__(self, path: Path, writer: aiosqlite.Connection, readers: list[aiosqlite.Connection]) -> None:
+    def __init__(self, path: Path, writer: sqlite3.Connection, readers: list[aiosqlite.Connection]) -> None:
         self.path = path
         self._writer = writer
         self._readers = readers
@@ -83,49 +116,54 @@ class Database:
     async def connect(cls, path: Path | str, readers: int = READERS) -> Database:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        writer = await _open(path)
-        return cls(path, writer, [await _open(path) for _ in range(readers)])
+        writer = _open_writer(path)
+        return cls(path, writer, [await _open_reader(path) for _ in range(readers)])
 
     async def close(self) -> None:
         async with self._write_lock:
-            await self._writer.close()
+            self._writer.close()
         for reader in self._readers:
             await reader.close()
+
+    async def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting for another process's write lock without blocking the loop."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + BUSY_TIMEOUT_MS / 1000
+        pause = 0.001
+        while True:
+            try:
+                self._writer.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if not _is_busy(exc) or loop.time() >= deadline:
+                    raise
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.05)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Transaction]:
         async with self._write_lock:
             tx = Transaction(self._writer)
+            await self._begin()
             try:
-                # Inside the try: a task cancelled while awaiting BEGIN has still queued it on the
-                # connection's thread, so it must be rolled back before the lock is released.
-                await self._writer.execute("BEGIN IMMEDIATE")
                 yield tx
-                await self._writer.execute("COMMIT")
+                self._writer.execute("COMMIT")
             except BaseException:
-                await self._rollback()
+                if self._writer.in_transaction:
+                    self._writer.execute("ROLLBACK")
                 raise
         for callback in tx._after_commit:
             callback()
 
-    async def _rollback(self) -> None:
-        # aiosqlite runs calls in order on one thread, so this ROLLBACK lands after whatever the
-        # cancelled transaction queued, even if this await itself is interrupted.
-        try:
-            await asyncio.shield(self._writer.execute("ROLLBACK"))
-        except sqlite3.OperationalError:
-            pass  # no transaction was open (BEGIN itself failed, or COMMIT went through)
-
     async def write(self, sql: str, params: Params = ()) -> int:
-        """One statement as its own transaction (a single statement is atomic); returns rowcount."""
-        async with self._write_lock:
-            cursor = await self._writer.execute(sql, params)
-            return cursor.rowcount
+        """One statement as its own transaction; returns rowcount."""
+        async with self.transaction() as tx:
+            return tx._conn.execute(sql, params).rowcount
 
     async def write_returning(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
-        """One statement with RETURNING, as its own transaction, in one thread hop."""
-        async with self._write_lock:
-            return list(await self._writer.execute_fetchall(sql, params))
+        """One statement with RETURNING, as its own transaction."""
+        async with self.transaction() as tx:
+            return await tx.fetch_all(sql, params)
 
     async def write_many(self, sql: str, rows: Iterable[Params]) -> None:
         """The same statement for many rows, in one transaction."""
