@@ -131,6 +131,7 @@ class Sender:
         self._chats: dict[int, _Chat] = {}
         self._ready: list[tuple[int, int, int]] = []  # (priority, outbox id, chat id)
         self._local = 0  # claimed messages held in memory (queued here or in flight)
+        self._held_interactive = 0  # of those, interactive ones waiting in chat queues
         self._in_flight: set[asyncio.Task] = set()
         self._to_confirm: list[tuple[int, int | None]] = []
         self._db_has_work = True  # something was enqueued (or a poll is due): look for it
@@ -206,10 +207,14 @@ class Sender:
         try:
             now = self.clock.now()
             claimed = []
-            if notified:
+            if notified and self._held_interactive < self.window:
                 claimed = await outbox_store.claim(self.db, now=now, limit=100, max_priority=Priority.INTERACTIVE)
                 if len(claimed) == 100:
                     self._db_has_work = True
+                self._more_in_db = True
+            elif notified:
+                # Enough replies in hand for the next half second or so: a rush of taps must not cost
+                # a claim per reply; the refill below takes the rest, interactive first.
                 self._more_in_db = True
             room = self.window - self._local - len(claimed)
             if self._more_in_db and room >= max(1, self.window // 2):
@@ -240,9 +245,18 @@ class Sender:
 
     def _add(self, message: QueuedMessage) -> None:
         chat = self._chat(message.chat_id)
-        heapq.heappush(chat.queue, (int(message.priority), message.id, message))
+        self._queue_push(chat, message)
         self._local += 1
         self._list_chat(chat)
+
+    def _queue_push(self, chat: _Chat, message: QueuedMessage) -> None:
+        heapq.heappush(chat.queue, (int(message.priority), message.id, message))
+        self._held_interactive += message.priority == Priority.INTERACTIVE
+
+    def _queue_pop(self, chat: _Chat) -> QueuedMessage:
+        _, _, message = heapq.heappop(chat.queue)
+        self._held_interactive -= message.priority == Priority.INTERACTIVE
+        return message
 
     def _list_chat(self, chat: _Chat) -> None:
         """Put the chat's next message in the ready heap now, or set a timer for when it may go."""
@@ -269,8 +283,7 @@ class Sender:
             chat.listed = False
             if chat.in_flight or not chat.queue:
                 continue
-            _, _, message = heapq.heappop(chat.queue)
-            return chat, message
+            return chat, self._queue_pop(chat)
         return None
 
     def _sweep_idle_chats(self) -> None:
@@ -332,7 +345,7 @@ class Sender:
                 await outbox_store.record_attempt(self.db, message.id, error=outcome.error)
                 message = message.model_copy(update={"attempts": message.attempts + 1})
             chat.held_until = self.monotonic() + wait
-            heapq.heappush(chat.queue, (int(message.priority), message.id, message))
+            self._queue_push(chat, message)
             return True
         if isinstance(outcome, Unreachable):
             await self.services.delivery.do_record_unreachable(
@@ -348,7 +361,7 @@ class Sender:
     async def _fail_queued_for(self, chat: _Chat, outcome: Unreachable) -> None:
         """The chat refuses us: the rest of its local queue fails the same way, without calls."""
         while chat.queue:
-            _, _, queued = heapq.heappop(chat.queue)
+            queued = self._queue_pop(chat)
             self._local -= 1
             await self.services.delivery.do_record_unreachable(
                 queued.id, queued.retiree_id, outcome.reason, outcome.error

@@ -45,7 +45,8 @@ CREATE TABLE activity_registrations (
     cancelled_at    TEXT,
     cancelled_by    TEXT CHECK (cancelled_by IN ('retiree', 'staff')),
     UNIQUE (activity_id, retiree_id),
-    UNIQUE (activity_id, code)
+    UNIQUE (activity_id, code),
+    UNIQUE (activity_id, seq)                                        -- also finds the next seq at once
 );
 CREATE INDEX activity_registrations_queue ON activity_registrations(activity_id, status, seq);
 CREATE INDEX activity_registrations_retiree ON activity_registrations(retiree_id, activity_id);

@@ -124,7 +124,8 @@ class ActivityService:
         if verb == "list":
             await self.on_menu(turn)
             return None
-        activity = await store.get(turn.tx, int(args[0])) if args and args[0].isdigit() else None
+        counted = verb == "view"  # only the details show counts; a sign-up counts inside its transaction
+        activity = await store.get(turn.tx, int(args[0]), counted=counted) if args and args[0].isdigit() else None
         if activity is None:
             await turn.show_menu(texts.ACT_NOT_FOUND)
             return None
@@ -177,7 +178,7 @@ class ActivityService:
             reason, text = "started", texts.ACT_STARTED
         elif activity.signup_deadline <= turn.now:
             reason, text = "deadline", texts.ACT_DEADLINE_PASSED
-        else:
+        elif activity.audience.kind != "everyone":  # the whole file is read only when it matters
             record = await retiree_store.get_record(turn.tx, retiree.id)
             if record is None or not activity.audience.includes(record, self.core.clock.today()):
                 reason, text = "not_for_you", texts.ACT_NOT_FOR_YOU
@@ -211,15 +212,15 @@ class ActivityService:
             ]))
             return None
         status = "confirmed" if await store.confirmed_count(turn.tx, activity.id) < activity.capacity else "waiting"
-        registration = await self._register(turn.tx, activity, retiree, mine, status=status,
-                                            companion=bool(companion), transport=bool(transport), now=turn.now)
+        _, seq, code = await self._register(turn.tx, activity, retiree, mine, status=status,
+                                           companion=bool(companion), transport=bool(transport), now=turn.now)
         if status == "confirmed":
             extras = (texts.ACT_EXTRA_COMPANION if companion else "") + (texts.ACT_EXTRA_TRANSPORT if transport else "")
             await turn.reply(texts.ACT_CONFIRMED.format(title=activity.title, when=self._when(activity),
-                                                        place=activity.place, code=registration.code, extras=extras),
+                                                        place=activity.place, code=code, extras=extras),
                              Keyboard.inline([Button(label=texts.LEAVE_BUTTON, action=f"act:leave:{activity.id}")]))
         else:
-            position = await store.waiting_position(turn.tx, activity.id, registration.seq)
+            position = await store.waiting_position(turn.tx, activity.id, seq)
             await turn.reply(texts.ACT_WAITING.format(title=activity.title, position=position), Keyboard.inline(
                 [Button(label=texts.LEAVE_WAITING_BUTTON, action=f"act:leave:{activity.id}")]))
         return texts.ACT_TOAST[status]
@@ -227,24 +228,25 @@ class ActivityService:
     async def _register(
         self, tx: Transaction, activity: Activity, retiree: Retiree, previous: ActivityRegistration | None, *,
         status: str, companion: bool, transport: bool, now: datetime,
-    ) -> ActivityRegistration:
-        """A new registration, or a cancelled one taken up again (at the back of the line)."""
+    ) -> tuple[int, int, str]:
+        """A new registration, or a cancelled one taken up again (at the back of the line).
+        Returns its id, place in the line (seq) and check-in code."""
         seq = await store.next_seq(tx, activity.id)
         if previous is None:
-            await store.insert_registration(tx, activity_id=activity.id, retiree_id=retiree.id, status=status, seq=seq,
-                                            code=checkin_code(activity.id, seq), companion=companion,
-                                            needs_transport=transport, now=now)
+            code = checkin_code(activity.id, seq)
+            registration_id = await store.insert_registration(
+                tx, activity_id=activity.id, retiree_id=retiree.id, status=status, seq=seq, code=code,
+                companion=companion, needs_transport=transport, now=now)
         else:
+            code, registration_id = previous.code, previous.id
             await store.update_registration(
                 tx, previous.id, now=now, status=status, seq=seq, companion=int(companion),
                 needs_transport=int(transport), cancelled_at=None, cancelled_by=None, attendance=None,
                 confirmed_at=now if status == "confirmed" else None,
             )
-        registration = await store.registration(tx, activity.id, retiree.id)
-        assert registration is not None
         if status == "confirmed":
-            await self._schedule_reminders(tx, activity, registration.id, now)
-        return registration
+            await self._schedule_reminders(tx, activity, registration_id, now)
+        return registration_id, seq, code
 
     async def _schedule_reminders(self, tx: Transaction, activity: Activity, registration_id: int, now: datetime) -> None:
         """Only reminders still ahead: none for a time already past at sign-up."""

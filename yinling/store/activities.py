@@ -65,8 +65,11 @@ async def mark_cancelled(tx: Transaction, activity_id: int, *, reason: str, now:
     )
 
 
-async def get(conn: Reader, activity_id: int) -> Activity | None:
-    row = await conn.fetch_one(f"{_SELECT} WHERE a.id = :id", {"id": activity_id})
+async def get(conn: Reader, activity_id: int, *, counted: bool = True) -> Activity | None:
+    """One activity; `counted=False` leaves confirmed/waiting/companions at 0 (cheaper: a sign-up
+    counts the confirmed itself, inside its transaction)."""
+    select = _SELECT if counted else "SELECT a.* FROM activities a"
+    row = await conn.fetch_one(f"{select} WHERE a.id = :id", {"id": activity_id})
     return activity_from_row(row) if row else None
 
 

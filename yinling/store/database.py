@@ -19,6 +19,7 @@ Invariants:
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
@@ -29,6 +30,8 @@ import aiosqlite
 
 BUSY_TIMEOUT_MS = 5000  # how long to wait for another process's write lock, and readers' busy_timeout
 BULK_ROWS = 200  # executemany over more rows than this runs on a worker thread
+CHECKPOINT_EVERY = 200  # commits between background checkpoints (SQLite's own default is ~1000 pages)
+log = logging.getLogger(__name__)
 Params = Mapping[str, Any] | Sequence[Any]
 
 _PRAGMAS = (
@@ -54,6 +57,7 @@ def _open_writer(path: Path) -> sqlite3.Connection:
     for pragma in _PRAGMAS:
         conn.execute(pragma)
     conn.execute("PRAGMA busy_timeout=0")  # never wait inside SQLite on the loop's thread
+    conn.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints run off the loop instead
     return conn
 
 
@@ -111,6 +115,8 @@ class Database:
         self._readers = readers
         self._busy = [0] * len(readers)  # reads in flight on each reader
         self._write_lock = asyncio.Lock()
+        self._commits = 0  # since the last checkpoint began
+        self._checkpointing: asyncio.Task | None = None
 
     @classmethod
     async def connect(cls, path: Path | str, readers: int = READERS) -> Database:
@@ -120,6 +126,8 @@ class Database:
         return cls(path, writer, [await _open_reader(path) for _ in range(readers)])
 
     async def close(self) -> None:
+        if self._checkpointing is not None:
+            await asyncio.gather(self._checkpointing, return_exceptions=True)
         async with self._write_lock:
             self._writer.close()
         for reader in self._readers:
@@ -152,8 +160,22 @@ class Database:
                 if self._writer.in_transaction:
                     self._writer.execute("ROLLBACK")
                 raise
+        self._count_commit()
         for callback in tx._after_commit:
             callback()
+
+    def _count_commit(self) -> None:
+        self._commits += 1
+        if self._commits >= CHECKPOINT_EVERY and (self._checkpointing is None or self._checkpointing.done()):
+            self._commits = 0
+            self._checkpointing = asyncio.get_running_loop().create_task(self._checkpoint(), name="wal-checkpoint")
+
+    async def _checkpoint(self) -> None:
+        try:
+            async with self._write_lock:
+                await _off_loop(lambda: self._writer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall())
+        except sqlite3.Error:
+            log.warning("background checkpoint failed; the next one will catch up", exc_info=True)
 
     async def write(self, sql: str, params: Params = ()) -> int:
         """One statement as its own transaction; returns rowcount."""
