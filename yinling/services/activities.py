@@ -352,12 +352,18 @@ class ActivityService:
                                           place=activity.place, seats=self._seats(activity),
                                           deadline=self._deadline(activity))
         keyboard = Keyboard.inline([Button(label=texts.ACT_VIEW_BUTTON, action=f"act:view:{activity.id}")])
+        await self._tell_all(tx, chats, text, keyboard=keyboard, priority=Priority.BULK,
+                             source=f"activity:{activity.id}")
+        return len(chats)
+
+    async def _tell_all(self, tx: Transaction, chats: list[tuple[int, int]], text: str, *,
+                        keyboard: Keyboard | None = None, priority: Priority = Priority.NORMAL, source: str) -> None:
+        """The same message to each (retiree id, chat id), queued in one statement."""
         await self.core.outbox.enqueue_many(tx, (
             OutgoingMessage(chat_id=chat_id, retiree_id=retiree_id, text=text, keyboard=keyboard,
-                            priority=Priority.BULK, source=f"activity:{activity.id}")
+                            priority=priority, source=source)
             for retiree_id, chat_id in chats
         ))
-        return len(chats)
 
     async def do_update(self, actor: Actor, activity_id: int, changes: dict[str, Any]) -> Activity:
         before = await self.get(activity_id)
@@ -380,9 +386,8 @@ class ActivityService:
                     if registration.status == "confirmed":
                         await self._schedule_reminders(tx, after, registration.id, now)
             if (after.starts_at, after.ends_at, after.place) != (before.starts_at, before.ends_at, before.place):
-                for retiree_id, _ in await store.registered_chats(tx, activity_id):
-                    await self._tell(tx, retiree_id, texts.ACT_CHANGED.format(
-                        title=after.title, when=self._when(after), place=after.place), source=f"activity:{activity_id}")
+                await self._tell_all(tx, await store.registered_chats(tx, activity_id), texts.ACT_CHANGED.format(
+                    title=after.title, when=self._when(after), place=after.place), source=f"activity:{activity_id}")
             await self._fill_seats(tx, activity_id, now)  # a larger capacity serves the waiting list
             await audit(self.core, tx, actor, "activity.update", target_type="activity", target_id=activity_id,
                         detail={"fields": sorted(changes)})
@@ -398,9 +403,8 @@ class ActivityService:
         async with self.core.db.transaction() as tx:
             await store.mark_cancelled(tx, activity_id, reason=reason, now=now)
             told = await store.registered_chats(tx, activity_id)
-            for retiree_id, _ in told:
-                await self._tell(tx, retiree_id, texts.ACT_CANCELLED_BY_OFFICE.format(
-                    title=activity.title, when=self._when(activity), reason=reason), source=f"activity:{activity_id}")
+            await self._tell_all(tx, told, texts.ACT_CANCELLED_BY_OFFICE.format(
+                title=activity.title, when=self._when(activity), reason=reason), source=f"activity:{activity_id}")
             await audit(self.core, tx, actor, "activity.cancel", target_type="activity", target_id=activity_id,
                         detail={"told": len(told)})
         return await self.get(activity_id)
