@@ -8,7 +8,7 @@ from typing import Literal
 from yinling.clock import to_iso
 from yinling.models import Activity, ActivityFields, ActivityRegistration
 from yinling.store.database import Transaction
-from yinling.store.rows import Reader, to_model
+from yinling.store.rows import Reader, set_columns, to_model
 
 _COUNTS = (
     " (SELECT count(*) FROM activity_registrations g WHERE g.activity_id = a.id AND g.status = 'confirmed')"
@@ -184,12 +184,7 @@ async def insert_registration(
 
 async def update_registration(tx: Transaction, registration_id: int, *, now: datetime, **fields) -> None:
     """Set some columns (names from code, never from input) and updated_at."""
-    values = {k: to_iso(v) if isinstance(v, datetime) else v for k, v in fields.items()}
-    assignments = ", ".join(f"{column} = :{column}" for column in values)
-    await tx.execute(
-        f"UPDATE activity_registrations SET {assignments}, updated_at = :now WHERE id = :id",
-        {**values, "now": to_iso(now), "id": registration_id},
-    )
+    await set_columns(tx, "activity_registrations", registration_id, now=now, fields=fields)
 
 
 async def for_retiree(conn: Reader, retiree_id: int, *, since: datetime) -> list[tuple[Activity, ActivityRegistration]]:

@@ -7,7 +7,7 @@ from datetime import datetime
 from yinling.clock import to_iso
 from yinling.models import HelpEvent, HelpFilter, HelpMessage, HelpRequest, Inbound
 from yinling.store.database import Transaction
-from yinling.store.rows import Reader, to_model
+from yinling.store.rows import Reader, set_columns, to_model
 
 _SELECT = (
     "SELECT h.*, r.name AS retiree_name, r.liaison_id AS liaison_id, s.display_name AS assignee_name"
@@ -61,12 +61,7 @@ async def add_event(
 
 async def update(tx: Transaction, request_id: int, *, now: datetime, **fields) -> None:
     """Set some columns (names from code, never from input) and updated_at."""
-    values = {k: to_iso(v) if isinstance(v, datetime) else v for k, v in fields.items()}
-    assignments = ", ".join(f"{column} = :{column}" for column in values)
-    await tx.execute(
-        f"UPDATE help_requests SET {assignments}, updated_at = :now WHERE id = :id",
-        {**values, "now": to_iso(now), "id": request_id},
-    )
+    await set_columns(tx, "help_requests", request_id, now=now, fields=fields)
 
 
 async def thread(conn: Reader, request_id: int) -> list[HelpMessage]:
