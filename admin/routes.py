@@ -129,6 +129,8 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/api/v1/activities/{id}/checkins", activities.check_in, STAFF,
           "Mark a confirmed retiree attended, by retiree_id or by their check-in code",
           body=activities.CheckinBody, response=activities.CheckinOut, tag="activities"),
+    # ---- daily study (每日学习) ----
+    # ---- 金点子 (ideas) ----
     # ---- audit ----
     Route("GET", "/api/v1/audit", audit.list_audit, ADMIN, "The audit log, newest first",
           query=audit.AuditQuery, response=audit.AuditPage, tag="audit"),

@@ -281,3 +281,9 @@ def when_label(start, end) -> str:
     if start.date() == end.date():
         return f"{day_label(start)}{clock_label(start)}—{clock_label(end)}"
     return f"{day_label(start)}{clock_label(start)} 至 {day_label(end)}{clock_label(end)}"
+
+
+# ---- 每日学习 (daily study) ----
+
+
+# ---- 金点子 (ideas to the government) ----
