@@ -11,8 +11,9 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from admin.keys import ROUTE_META
-from admin.views import activities, audit, auth, health, openapi, registrations, retirees, webhook
+from admin.views import activities, audit, auth, health, openapi, registrations, retirees, study, webhook
 from admin.views import help as help_views
+from admin.views import ideas as idea_views
 
 XLSX_MEDIA = retirees.XLSX
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -130,7 +131,47 @@ ROUTES: tuple[Route, ...] = (
           "Mark a confirmed retiree attended, by retiree_id or by their check-in code",
           body=activities.CheckinBody, response=activities.CheckinOut, tag="activities"),
     # ---- daily study (每日学习) ----
+    Route("GET", "/api/v1/study/pieces", study.list_pieces, EVERYONE,
+          "List study pieces: dated by date, then the queue in order", query=study.PieceQuery,
+          response=study.PiecePage, tag="study"),
+    Route("POST", "/api/v1/study/pieces", study.create_piece, STAFF,
+          "Add a study piece (dated, queued, or at the end of the queue)", body=study.PieceCreate,
+          response=study.PieceOut, status=201, tag="study"),
+    Route("POST", "/api/v1/study/pieces/import", study.import_pieces, STAFF,
+          "Import study pieces from .json, .xlsx or .csv (all or nothing; bad rows listed)",
+          body_media="multipart/form-data", response=study.ImportOut, status=201, tag="study"),
+    Route("GET", "/api/v1/study/pieces/{id}", study.get_piece, EVERYONE, "One study piece",
+          response=study.PieceOut, tag="study"),
+    Route("PATCH", "/api/v1/study/pieces/{id}", study.update_piece, STAFF,
+          "Change a study piece (its day or place only until it has gone out)", body=study.PiecePatch,
+          response=study.PieceOut, tag="study"),
+    Route("DELETE", "/api/v1/study/pieces/{id}", study.withdraw_piece, STAFF,
+          "Withdraw a study piece (no longer shown or pushed; its figures stay)", response=study.PieceOut,
+          tag="study"),
+    Route("GET", "/api/v1/stats/study", study.study_stats, EVERYONE,
+          "Reading figures: per day (read rate of the pushed) and per piece (quiz accuracy)",
+          query=study.StatsQuery, response=study.StudyStats, tag="study"),
     # ---- 金点子 (ideas) ----
+    Route("GET", "/api/v1/ideas", idea_views.list_ideas, EVERYONE,
+          "Ideas, newest first (a liaison sees their retirees' ideas): status, field, received period, words",
+          query=idea_views.IdeaQuery, response=idea_views.IdeaPage, tag="ideas"),
+    Route("GET", "/api/v1/ideas/{id}", idea_views.get_idea, EVERYONE,
+          "One idea: what was sent, its history and replies, private notes, the duplicates merged into it",
+          response=idea_views.IdeaDetail, tag="ideas"),
+    Route("POST", "/api/v1/ideas/{id}/review", idea_views.review, STAFF,
+          "Decide or reply (allowed transitions only; noted needs the reason); the submitters are told in the chat",
+          body=idea_views.ReviewBody, response=idea_views.IdeaOut, tag="ideas"),
+    Route("POST", "/api/v1/ideas/{id}/notes", idea_views.note, STAFF, "A private note for staff",
+          body=idea_views.NoteBody, response=idea_views.Done, status=201, tag="ideas"),
+    Route("POST", "/api/v1/ideas/{id}/merge", idea_views.merge, STAFF,
+          "A duplicate: merged into another idea, whose news its submitter hears from then on",
+          body=idea_views.MergeBody, response=idea_views.IdeaOut, tag="ideas"),
+    Route("GET", "/api/v1/media/ideas/{id}", idea_views.media, EVERYONE,
+          "A voice note or photo sent with an idea (id: the part's id in the idea's detail)",
+          response_media="application/octet-stream", tag="ideas"),
+    Route("GET", "/api/v1/stats/ideas", idea_views.stats, EVERYONE,
+          "收到, 采纳, 落实 ...: the ideas received in a period, overall, by field and by month",
+          query=idea_views.StatsQuery, response=idea_views.IdeaStats, tag="ideas"),
     # ---- audit ----
     Route("GET", "/api/v1/audit", audit.list_audit, ADMIN, "The audit log, newest first",
           query=audit.AuditQuery, response=audit.AuditPage, tag="audit"),

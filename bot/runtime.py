@@ -60,6 +60,7 @@ class BotRuntime:
         tick = self.settings.tick_seconds
         jobs.run_repeating(_help_breaches, interval=tick, first=min(5.0, tick), name="help-sla-breaches")
         jobs.run_repeating(_activity_jobs, interval=tick, first=min(1.0, tick), name="activity-reminders")
+        jobs.run_repeating(_study_push, interval=tick, first=min(1.0, tick), name="study-push")
         log.info("bot started (%s)", "polling" if self.polling else "webhook")
 
     async def feed_update(self, data: dict) -> None:
@@ -99,3 +100,10 @@ async def _activity_jobs(context: YinlingContext) -> None:
     recorded = await context.services.activities.do_record_no_shows()
     if reminded or recorded:
         log.info("activities: %d reminders queued, %d ended activities' no-shows recorded", reminded, recorded)
+
+
+async def _study_push(context: YinlingContext) -> None:
+    """Today's study piece to subscribers whose chosen time has come (also those missed while down)."""
+    queued = await context.services.study.do_push_due()
+    if queued:
+        log.info("study: %d daily pieces queued", queued)

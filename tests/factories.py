@@ -1,11 +1,12 @@
 """Factories with named constants, so tests read as the situation they set up."""
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
 
 from yinling.config import Settings
-from yinling.models import ChatEvent, RetireeFields
+from yinling.models import ChatEvent, Inbound, RetireeFields
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
 from yinling.store.database import Database
@@ -67,3 +68,31 @@ async def add_bound_retiree(db: Database, clock, user_id: int, *, name: str | No
     async with db.transaction() as tx:
         await retiree_store.bind_telegram(tx, retiree_id, user_id=user_id, chat_id=user_id, now=clock.now())
     return retiree_id
+
+
+class ChatPerson:
+    """A bound retiree pressing buttons and reading what the bot queued for them (service-level tests)."""
+
+    def __init__(self, services, db: Database, user_id: int, retiree_id: int) -> None:
+        self.services, self.db, self.user_id, self.retiree_id = services, db, user_id, retiree_id
+        self.events = Events(user_id=user_id, start=user_id * 1000)
+
+    async def press(self, action: str) -> str | None:
+        return await self.services.conversation.do_press(self.events.next(), action)
+
+    async def say(self, text: str) -> None:
+        await self.services.conversation.do_message(self.events.next(), Inbound(kind="text", text=text))
+
+    async def messages(self) -> list[dict]:
+        """Everything queued for this chat, oldest first."""
+        rows = await self.db.fetch_all(
+            "SELECT text, keyboard, priority FROM outbox WHERE chat_id = ? ORDER BY id", (self.user_id,))
+        return [{"text": r["text"], "keyboard": json.loads(r["keyboard"]) if r["keyboard"] else None,
+                 "priority": r["priority"]} for r in rows]
+
+    async def last(self) -> dict:
+        return (await self.messages())[-1]
+
+    async def buttons(self) -> list[tuple[str, str]]:
+        keyboard = (await self.last())["keyboard"]
+        return [(b["label"], b.get("action")) for row in keyboard["rows"] for b in row] if keyboard else []

@@ -1,4 +1,5 @@
-"""The demo office: a fictional roster (about 20 retirees) and three staff accounts.
+"""The demo office: a fictional roster (about 20 retirees), three staff accounts, and a month of
+daily study pieces (`demo_study.json`: original text written for the demo).
 
 Every name and number here is invented; phones use the 139-0000-xxxx block so none is a real
 person's. `DEMO_CHAT_PEOPLE` are the people the demo's web chat offers, including one whose phone
@@ -9,12 +10,17 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from yinling.clock import Clock
 from yinling.models import RetireeFields
 from yinling.passwords import hash_password
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
+from yinling.store import study as study_store
+from yinling.study_io import parse_pieces
+
+DEMO_STUDY = Path(__file__).with_name("demo_study.json")
 from yinling.store.database import Database
 
 
@@ -93,4 +99,6 @@ async def seed(db: Database, clock: Clock) -> dict[str, str]:
                 party_join_date=r.party, liaison_id=staff_ids[r.liaison] if r.liaison else None,
             )
             await retiree_store.insert_record(tx, fields, now=now)
+        for position, (_, piece) in enumerate(parse_pieces(DEMO_STUDY.name, DEMO_STUDY.read_bytes()).pieces, start=1):
+            await study_store.insert_piece(tx, piece.fields(queue_position=position), created_by=None, now=now)
     return passwords

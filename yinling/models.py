@@ -427,3 +427,137 @@ class ActivityRegistration(Frozen):
     confirmed_at: datetime | None = None
     cancelled_at: datetime | None = None
     cancelled_by: Literal["retiree", "staff"] | None = None
+
+
+# ---- daily study (每日学习) ----
+STUDY_TOPICS = ("政策解读", "党史", "时事", "健康养生", "防诈骗", "智能手机")
+StudyTopic = Literal["政策解读", "党史", "时事", "健康养生", "防诈骗", "智能手机"]
+PUSH_TIMES = ("07:00", "08:30", "12:00", "19:00")  # the choices offered in the chat
+DEFAULT_PUSH_TIME = "08:30"
+OPTION_LETTERS = "ABCD"
+
+
+class Quiz(Frozen):
+    question: str
+    options: tuple[str, ...]
+    answer: int  # index into options (0-based); people see and type letters A-D
+    explanation: str = ""
+
+    @property
+    def answer_letter(self) -> str:
+        return OPTION_LETTERS[self.answer]
+
+
+class StudyPieceFields(Frozen):
+    """A piece is either dated (publish_on, one per day) or queued (queue_position): the day's piece is
+    the dated one, else the next never-shown piece of the queue."""
+
+    title: str
+    body: str
+    source: str = ""
+    topic: StudyTopic
+    quiz: Quiz | None = None
+    publish_on: date | None = None
+    queue_position: int | None = None
+
+
+class StudyPiece(StudyPieceFields):
+    id: int
+    shown_on: date | None = None  # the day it was (or is) the day's piece
+    withdrawn_at: datetime | None = None
+    created_by: int | None = None
+    created_at: datetime
+    updated_at: datetime
+
+
+class StudySubscription(Frozen):
+    retiree_id: int
+    active: bool = False
+    push_time: str = DEFAULT_PUSH_TIME
+    starts_on: date | None = None
+    on_leaderboard: bool = False
+
+
+class StudyRead(Frozen):
+    piece_id: int
+    read_on: date
+    choice: int | None = None
+    correct: bool | None = None
+
+
+class StudyProgress(Frozen):
+    """我的学习: what a retiree sees about themself."""
+
+    streak: int  # consecutive days with a read, up to today (or yesterday, if today is still open)
+    points: int
+    days_this_month: int
+    points_this_month: int
+    read_today: bool
+
+
+# ---- 金点子 (ideas to the government) ------------------------------------------------------------
+
+IDEA_FIELDS: tuple[str, ...] = ("城市建设", "公共服务", "乡村振兴", "社会治理", "关心下一代", "文明创建", "其他")
+IdeaField = Literal["城市建设", "公共服务", "乡村振兴", "社会治理", "关心下一代", "文明创建", "其他"]
+IdeaStatus = Literal["submitted", "reviewing", "adopted", "noted", "implemented", "merged"]
+IDEA_STATUSES: tuple[str, ...] = ("submitted", "reviewing", "adopted", "noted", "implemented", "merged")
+
+
+class Idea(Frozen):
+    id: int
+    retiree_id: int
+    retiree_name: str = ""
+    liaison_id: int | None = None
+    field: IdeaField
+    status: IdeaStatus
+    summary: str = ""
+    reply: str | None = None
+    merged_into: int | None = None
+    duplicates: int = 0  # ideas merged into this one
+    created_at: datetime
+    updated_at: datetime
+    reviewed_at: datetime | None = None
+    adopted_at: datetime | None = None
+    noted_at: datetime | None = None
+    implemented_at: datetime | None = None
+    merged_at: datetime | None = None
+
+
+class IdeaPart(Frozen):
+    id: int
+    idea_id: int
+    kind: Literal["text", "voice", "photo", "document"]
+    text: str | None = None
+    file_id: str | None = None
+    created_at: datetime
+
+
+class IdeaNote(Frozen):
+    id: int
+    idea_id: int
+    staff_id: int | None = None
+    staff_name: str | None = None
+    text: str
+    created_at: datetime
+
+
+class IdeaEvent(Frozen):
+    id: int
+    idea_id: int
+    at: datetime
+    staff_id: int | None = None
+    staff_name: str | None = None
+    kind: Literal["submitted", "review", "merged", "merged_in"]
+    from_status: IdeaStatus | None = None
+    to_status: IdeaStatus | None = None
+    reply: str | None = None
+    other_id: int | None = None
+
+
+class IdeaFilter(Frozen):
+    status: IdeaStatus | None = None
+    field: IdeaField | None = None
+    retiree_id: int | None = None
+    q: str | None = None
+    received_from: datetime | None = None  # created_at in [received_from, received_to)
+    received_to: datetime | None = None

@@ -441,13 +441,19 @@ def _field_parsers(today: date) -> dict[str, Callable[[object], object]]:
 _Rows = list[tuple[int, Sequence[object]]]  # (line a person sees, cell values), blank rows left out
 
 
-def _reader_for(filename: str) -> Callable[[bytes], _Rows]:
+def _reader_for(filename: str, allowed: str = "只支持 .xlsx 或 .csv 文件") -> Callable[[bytes], _Rows]:
     name = filename.strip().lower()
     if name.endswith(".xlsx"):
         return _read_xlsx
     if name.endswith(".csv"):
         return _read_csv
-    raise RosterFileError("只支持 .xlsx 或 .csv 文件")
+    raise RosterFileError(allowed)
+
+
+def read_table(filename: str, data: bytes, *, allowed: str = "只支持 .xlsx 或 .csv 文件") -> _Rows:
+    """The non-blank rows of an .xlsx (its first sheet) or .csv file, with the line a person sees.
+    `allowed` is what to say of any other kind of file. Other imports (study pieces) read through it."""
+    return _reader_for(filename, allowed)(data)
 
 
 def _too_many_rows() -> RosterFileError:

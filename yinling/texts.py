@@ -284,6 +284,99 @@ def when_label(start, end) -> str:
 
 
 # ---- 每日学习 (daily study) ----
+STUDY_TODAY_BUTTON = "📰 今天的内容"
+STUDY_PAST_BUTTON = "🗂 往期回顾"
+STUDY_MINE_BUTTON = "🏅 我的学习"
+STUDY_SETTINGS_BUTTON = "⏰ 订阅设置"
+STUDY_DONE_BUTTON = "✅ 学完了"
+STUDY_QUIZ_BUTTON = "📝 做一道小题"
+STUDY_MENU_SUBSCRIBED = "📖 每日学习：每天一篇短文，几分钟就能读完。\n每天 {time} 发给您。请点下面的按钮。"
+STUDY_MENU_UNSUBSCRIBED = (
+    "📖 每日学习：每天一篇短文，几分钟就能读完。\n"
+    "想每天按时收到，请点「⏰ 订阅设置」选一个时间。请点下面的按钮。"
+)
+STUDY_MENU_AGAIN = "请点下面的按钮：「📰 今天的内容」「🗂 往期回顾」「🏅 我的学习」或「⏰ 订阅设置」。"
+STUDY_PIECE = "📖 {heading}\n【{topic}】{title}\n\n{body}"
+STUDY_HEADING_TODAY = "今日学习 · {day}"
+STUDY_HEADING_PAST = "往期回顾 · {day}"
+STUDY_SOURCE = "\n\n（来源：{source}）"
+STUDY_ALREADY_READ_NOTE = "\n\n✔ 这篇您已经学过了。"
+STUDY_NOTHING_TODAY = "今天还没有新的学习内容。可以点「🗂 往期回顾」看看以前的。"
+STUDY_PAST_LIST = "往期回顾：点一篇就能再看。打 ✔ 的是您学过的。"
+STUDY_PAST_NONE = "还没有往期的内容。"
+STUDY_PAST_ITEM = "{date} {title}{mark}"
+STUDY_PAST_EARLIER = "更早的 ▶"
+STUDY_NOT_FOUND = "这篇内容已经撤下了。请点下面的按钮，选择要办的事。"
+STUDY_READ_TOAST = "已记下，积 1 分"
+STUDY_READ_AGAIN_TOAST = "这篇已经记下了"
+STUDY_READ_DONE = "👍 学完了！积 1 分。\n已经连续学习 {streak} 天，一共 {points} 分。"
+STUDY_QUIZ = "来做一道小题（答对再积 1 分）：\n{question}\n\n{options}\n\n请点下面的按钮选择答案。"
+STUDY_QUIZ_OPTION = "{letter}. {text}"
+STUDY_RIGHT = "✅ 答对了！积 1 分。\n{explanation}"
+STUDY_WRONG = "这次没答对，没关系。正确答案是 {letter}. {answer}\n{explanation}"
+STUDY_RIGHT_TOAST = "答对了"
+STUDY_WRONG_TOAST = "正确答案是 {letter}"
+STUDY_ANSWERED_BEFORE = "这道题您已经答过了：您选的是 {chosen}，正确答案是 {letter}。"
+STUDY_READ_FIRST = "请先读完这篇，点「✅ 学完了」，再来答题。"
+STUDY_MINE = (
+    "🏅 我的学习\n已经连续学习 {streak} 天\n一共 {points} 分\n"
+    "本月学了 {days} 天，积 {month_points} 分"
+)
+STUDY_MINE_TODAY_OPEN = "\n今天的还没学，点「📰 今天的内容」就能看。"
+STUDY_BOARD = "\n\n本月学习排行（自愿参加）：\n{lines}"
+STUDY_BOARD_LINE = "第{rank}名 {name} {points}分"
+STUDY_BOARD_EMPTY = "\n\n本月学习排行：还没有人上榜。"
+STUDY_BOARD_HINT = "\n\n想和大家比一比，可以在「⏰ 订阅设置」里点「参加学习排行」。"
+STUDY_BOARD_YOU = "\n您：第{rank}名，{points}分"
+STUDY_SETTINGS_ON = "⏰ 订阅设置\n现在：每天 {time} 发给您。\n想换时间，点下面的时间；不想收了，点「暂停推送」。"
+STUDY_SETTINGS_OFF = "⏰ 订阅设置\n现在：没有订阅。\n点一个时间，以后每天这个时间发给您。"
+STUDY_TIME_BUTTON = "每天 {time}"
+STUDY_TIME_CURRENT = "✔ 每天 {time}"
+STUDY_STOP_BUTTON = "暂停推送"
+STUDY_BOARD_JOIN_BUTTON = "参加学习排行"
+STUDY_BOARD_LEAVE_BUTTON = "不参加学习排行"
+STUDY_SUBSCRIBED = "好的，以后每天 {time} 把学习内容发给您。"
+STUDY_SUBSCRIBED_FROM_TOMORROW = "好的，从明天起，每天 {time} 把学习内容发给您。今天的可以点「📰 今天的内容」看。"
+STUDY_STOPPED = "好的，已经暂停，不再每天发给您了。想再收，点「⏰ 订阅设置」选个时间就行。"
+STUDY_BOARD_JOINED = "好的，您参加了学习排行，别人能看到您的名字和分数。"
+STUDY_BOARD_LEFT = "好的，您不参加学习排行了，别人看不到您的名字和分数。"
 
 
 # ---- 金点子 (ideas to the government) ----
+IDEA_CHOOSE_FIELD = "欢迎您建言献策！您的金点子是关于哪方面的？请点下面的按钮。"
+IDEA_DESCRIBE = "请说说您的金点子。打字、发语音、发照片都可以，可以分几条说。\n说完了，请点「✅ 说完了」。"
+IDEA_FIELD_FIRST = "收到了，先为您记下。请再点一下下面的按钮：您的金点子是关于哪方面的？"
+IDEA_DESCRIBE_MORE = "好的。您刚才说的已经记下了（{count} 条）。还有要说的可以接着说，说完了请点「✅ 说完了」。"
+IDEA_PART_RECEIVED = "收到了（已记下 {count} 条）。还有要说的可以接着说，说完了请点「✅ 说完了」。"
+IDEA_NOTHING_YET = "您还没有说您的金点子。请打字、发语音或照片告诉我们，说完了再点「✅ 说完了」。"
+IDEA_SUMMARY = "请核对一下：\n方面：{field}\n内容：{content}\n\n没问题请点「✅ 确认提交」。"
+IDEA_SUBMITTED = "金点子 #{id} 已收到，感谢您建言献策！\n工作人员研究以后，会在这里告诉您结果。"
+# What the submitter is told as the office decides. {ref} is "#56 ", or "#56（与 #60 一并办理）" for an
+# idea merged into another, whose news is theirs too (so no space follows {ref} in the sentences).
+IDEA_REF = "#{id} "
+IDEA_REF_TOGETHER = "#{id}（与 #{into} 一并办理）"
+IDEA_NEWS = {
+    "reviewing": "您的金点子 {ref}正在研究办理中，有结果会马上告诉您。",
+    "adopted": "好消息！您的金点子 {ref}已被采纳。感谢您建言献策！",
+    "noted": "您的金点子 {ref}我们认真研究了，这次暂未采纳。\n原因：{reply}\n感谢您建言献策，欢迎继续提出好建议。",
+    "implemented": "好消息！您的金点子 {ref}已经落实了。感谢您为大家出了好主意！",
+}
+IDEA_NEWS_REPLY = "\n答复：{reply}"  # after the news, when the office wrote something (noted says it as 原因)
+IDEA_FURTHER_REPLY = "关于您的金点子 {ref}答复如下：\n{reply}"
+IDEA_MERGED = (
+    "您的金点子 #{id} 和另一条建议（#{into}）想到一块儿了，我们会把它们放在一起研究办理。"
+    "以后有进展，会在这里告诉您。"
+)
+IDEA_STATUS = {"submitted": "已收到", "reviewing": "研究办理中", "adopted": "已采纳", "noted": "暂未采纳",
+               "implemented": "已落实", "merged": "一并办理"}
+IDEA_MINE_NONE = "您还没有提过金点子。有好建议时，点「💡 金点子」就行。"
+IDEA_MINE_LIST = "您提的金点子（点一下可以查看）："
+IDEA_MINE_ITEM = "#{id} {field} · {status}"
+IDEA_VIEW_HEADER = "金点子 #{id}（{field}，{status}）"
+IDEA_VIEW_TOGETHER = "与 #{into} 一并办理，现在：{status}"
+IDEA_VIEW_SAID = "您说的：{content}"
+IDEA_VIEW_REPLY = "{date} 答复：{reply}"
+IDEA_NOT_FOUND = "没有找到这条金点子。请点下面的按钮重新选择。"
+MINE_IDEAS_BUTTON = "💡 我的金点子"
+
+STAFF_IDEA_CARD = "【金点子 #{id}】{name}（#{retiree_id}）· {field}\n{summary}"

@@ -145,7 +145,7 @@ IMPORT_LIMIT = 10 * 1024 * 1024
 
 async def import_retirees(request: web.Request) -> web.Response:
     """multipart/form-data with one file field `file` (.xlsx or .csv)."""
-    filename, data = await _uploaded_file(request)
+    filename, data = await uploaded_file(request)
     result = await request.app[SERVICES].roster.do_import(actor_of(request), filename, data)
     return respond(ImportResult(**result))
 
@@ -158,7 +158,7 @@ async def export_retirees(request: web.Request) -> web.Response:
     )
 
 
-async def _uploaded_file(request: web.Request) -> tuple[str, bytes]:
+async def uploaded_file(request: web.Request) -> tuple[str, bytes]:
     if not request.content_type.startswith("multipart/"):
         raise InvalidInput("upload the file as multipart/form-data", fields={"file": "missing"})
     if request.content_length is not None and request.content_length > IMPORT_LIMIT:

@@ -37,6 +37,8 @@ from tests.conftest import START
 from tests.factories import make_settings
 from yinling.clock import FakeClock
 from yinling.services import build_services
+from yinling.models import Inbound
+from yinling.store import ideas as idea_store
 from yinling.store import registrations as registration_store
 from yinling.store.database import Database
 from yinling.store.migrate import migrate
@@ -48,14 +50,19 @@ TIMEOUT = 30  # seconds for any one step in the server's loop
 
 
 async def _seed(db: Database, clock: FakeClock) -> None:
-    """The office of tests/admin/conftest.py (four staff, two retirees) plus two pending registrations,
-    so the small ids the coverage phase tries (1, 2) reach real rows on every route."""
-    await seed_office(db, clock)
+    """The office of tests/admin/conftest.py (four staff, two retirees) plus two pending registrations
+    and two ideas (in words: a voice note's media would need the bot's token, 503), so the small ids
+    the coverage phase tries (1, 2) reach real rows on every route."""
+    office = await seed_office(db, clock)
     async with db.transaction() as tx:
         for n, phone in enumerate(("13700009991", "13700009992"), start=1):
             await registration_store.upsert_pending(tx, user_id=555000100 + n, chat_id=555000100 + n, phone=phone,
                                                     telegram_name=f"User {n}", reason="unknown_phone",
                                                     now=clock.now())
+        for n, retiree_id in enumerate((office.wang_retiree, office.li_retiree), start=1):
+            idea_id = await idea_store.create(tx, retiree_id=retiree_id, field="城市建设", summary=f"建议{n}",
+                                              now=clock.now())
+            await idea_store.add_part(tx, idea_id, Inbound(kind="text", text=f"建议{n}"), now=clock.now())
 
 
 class LiveOffice:
@@ -148,7 +155,15 @@ CONFIG = SchemathesisConfig.from_dict({
                      # times must be in order and ahead; capacity not below those confirmed; check-in of
                      # the registered only
                      "POST /api/v1/activities", "PATCH /api/v1/activities/{id}",
-                     "POST /api/v1/activities/{id}/cancel", "POST /api/v1/activities/{id}/checkins")
+                     "POST /api/v1/activities/{id}/cancel", "POST /api/v1/activities/{id}/checkins",
+                     # an idea's transitions, noted without a reason, merges into itself or a merged idea,
+                     # words that are only spaces, and real days for the received period
+                     "GET /api/v1/ideas", "POST /api/v1/ideas/{id}/review", "POST /api/v1/ideas/{id}/notes",
+                     "POST /api/v1/ideas/{id}/merge", "GET /api/v1/stats/ideas",
+                     # a study piece's day: today or later, one piece per day, fixed once it went out;
+                     # an import's rows; real days for the figures' period
+                     "POST /api/v1/study/pieces", "PATCH /api/v1/study/pieces/{id}",
+                     "POST /api/v1/study/pieces/import", "GET /api/v1/stats/study")
     ],
 })
 schema = schemathesis.openapi.from_dict(OPENAPI, config=CONFIG)

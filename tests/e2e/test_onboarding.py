@@ -73,7 +73,7 @@ async def test_menu_help_and_cancel_work_at_every_step(app, sb, db, clock):
     assert (await zhang.wait_for_bot_message("取消"))["text"] == texts.CANCELLED
     assert await zhang.keyboard_labels() == MENU_ROWS
     await zhang.tap("📖 每日学习")
-    assert (await zhang.wait_for_bot_message("准备中"))["text"] == texts.COMING_SOON.format(feature="每日学习")
+    assert (await zhang.wait_for_bot_message("每日学习"))["text"] == texts.STUDY_MENU_UNSUBSCRIBED
     await zhang.send_text("/menu")
     assert (await zhang.wait_for_bot_message())["text"] == texts.MENU_PROMPT
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.factories import Events, add_bound_retiree, add_liaison
+from tests.factories import ChatPerson, add_bound_retiree, add_liaison
 from yinling import texts
 from yinling.errors import Conflict, InvalidInput, NotFound
 from yinling.models import ActivityFields, Audience, Inbound
@@ -30,28 +30,7 @@ def party_day(**overrides) -> ActivityFields:
     return ActivityFields(**values)
 
 
-class Person:
-    """A bound retiree pressing buttons and reading what the bot queued for them."""
-
-    def __init__(self, services, db, user_id: int, retiree_id: int) -> None:
-        self.services, self.db, self.user_id, self.retiree_id = services, db, user_id, retiree_id
-        self.events = Events(user_id=user_id, start=user_id * 1000)
-
-    async def press(self, action: str) -> str | None:
-        return await self.services.conversation.do_press(self.events.next(), action)
-
-    async def say(self, text: str) -> None:
-        await self.services.conversation.do_message(self.events.next(), Inbound(kind="text", text=text))
-
-    async def last(self) -> dict:
-        row = await self.db.fetch_one("SELECT text, keyboard FROM outbox WHERE chat_id = ? ORDER BY id DESC",
-                                      (self.user_id,))
-        return {"text": row["text"], "keyboard": json.loads(row["keyboard"]) if row["keyboard"] else None}
-
-    async def buttons(self) -> list[tuple[str, str]]:
-        keyboard = (await self.last())["keyboard"]
-        return [(b["label"], b.get("action")) for row in keyboard["rows"] for b in row] if keyboard else []
-
+class Person(ChatPerson):
     async def registration(self, activity_id: int):
         return await activity_store.registration(self.db, activity_id, self.retiree_id)
 

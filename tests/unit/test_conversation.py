@@ -103,9 +103,20 @@ async def bound(services, db, clock, **kwargs) -> Events:
     return events
 
 
-async def test_features_not_built_yet_answer_kindly_and_keep_the_menu(services, db, clock):
+async def test_every_main_menu_button_opens_its_feature(services, db, clock):
     events = await bound(services, db, clock)
-    await services.conversation.do_message(events.next(), Inbound(kind="text", text="📖 每日学习"))
+    for _, label in texts.MENU:
+        await services.conversation.do_message(events.next(), Inbound(kind="text", text=label))
+        assert not (await last_text(db)).startswith("「"), label  # not COMING_SOON's 「…」正在准备中
+        await services.conversation.do_message(events.next(), Inbound(kind="text", text=texts.BACK_BUTTON))
+
+
+async def test_a_menu_button_whose_feature_is_not_wired_answers_kindly_and_keeps_the_menu(services, db, clock):
+    from yinling.services.conversation import ConversationService
+
+    bare = ConversationService(services.core, services.people, services.human)  # no features registered
+    events = await bound(services, db, clock)
+    await bare.do_message(events.next(), Inbound(kind="text", text="📖 每日学习"))
     rows = await outbox_rows(db, TELEGRAM_USER)
     assert rows[-1]["text"] == texts.COMING_SOON.format(feature="每日学习")
     assert "找人工" in rows[-1]["keyboard"]
@@ -177,3 +188,15 @@ async def test_old_update_ids_are_pruned_recent_ones_kept(services, db, clock):
     await services.conversation.do_start(Events(start=10).next())  # update id 11, eight days later
     assert await services.maintenance.do_prune_processed_updates() == 1
     assert [r["update_id"] for r in await db.fetch_all("SELECT update_id FROM processed_updates")] == [11]
+
+
+async def test_one_mine_item_after_another_opens_each_not_a_message_for_staff(services, db, clock):
+    events = await bound(services, db, clock)
+    await services.conversation.do_message(events.next(), Inbound(kind="text", text="👤 我的"))
+    assert await last_text(db) == texts.MINE_PROMPT
+    await services.conversation.do_message(events.next(), Inbound(kind="text", text=texts.MINE_ACTIVITIES_BUTTON))
+    assert await last_text(db) == texts.ACT_MINE_NONE
+    # the 我的 buttons are still on screen: the next one opens too
+    await services.conversation.do_message(events.next(), Inbound(kind="text", text=texts.MINE_HELP_BUTTON))
+    assert await last_text(db) != texts.MESSAGE_KEPT
+    assert await db.fetch_value("SELECT count(*) FROM inbound_messages") == 0

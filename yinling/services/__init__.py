@@ -13,6 +13,7 @@ from yinling.services.delivery import DeliveryService
 from yinling.services.help import HelpService
 from yinling.services.help_stats import HelpStatsService
 from yinling.services.human import HumanService
+from yinling.services.ideas import IdeaService
 from yinling.services.maintenance import MaintenanceService
 from yinling.services.activities import ActivityService
 from yinling.services.audit import AuditService
@@ -21,6 +22,7 @@ from yinling.services.roster import RosterService
 from yinling.services.staff import StaffService
 from yinling.services.staff_group import StaffGroupService
 from yinling.services.people import PeopleService
+from yinling.services.study import StudyService
 from yinling.store.database import Database
 
 
@@ -33,6 +35,7 @@ class Services:
     help: HelpService
     help_stats: HelpStatsService
     activities: ActivityService
+    study: StudyService
     staff_group: StaffGroupService
     delivery: DeliveryService
     maintenance: MaintenanceService
@@ -40,6 +43,7 @@ class Services:
     roster: RosterService
     registrations: RegistrationService
     audit: AuditService
+    ideas: IdeaService
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
@@ -59,6 +63,16 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     conversation.on_menu("activities", activities.on_menu)
     conversation.on_press("act", activities.on_press)
     conversation.on_mine(texts.MINE_ACTIVITIES_BUTTON, activities.show_mine)
+    study = StudyService(core, human)
+    conversation.on_menu("study", study.on_menu)
+    conversation.on_state("study", study.on_message)
+    conversation.on_press("study", study.on_press)
+    ideas = IdeaService(core)
+    conversation.on_menu("ideas", ideas.on_menu)
+    conversation.on_state("idea", ideas.on_message)
+    conversation.on_press("idea", ideas.on_press)
+    conversation.on_mine(texts.MINE_IDEAS_BUTTON, ideas.show_mine)
+    conversation.on_leave(ideas.on_leave)
     return Services(
         core=core,
         people=people,
@@ -67,6 +81,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         help=help_service,
         help_stats=HelpStatsService(core),
         activities=activities,
+        study=study,
         staff_group=StaffGroupService(core, help_service),
         delivery=DeliveryService(core),
         maintenance=MaintenanceService(core),
@@ -74,4 +89,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         roster=roster,
         registrations=RegistrationService(core, roster),
         audit=AuditService(core),
+        ideas=ideas,
     )

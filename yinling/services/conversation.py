@@ -3,7 +3,7 @@
 This is the one way in from any chat face: the Telegram handlers call exactly one `do_*` here.
 Order of precedence for a message from a bound retiree:
   1. a way back (返回主菜单 and its plain words) always works;
-  2. a main-menu label starts that feature, from any step;
+  2. a main-menu label starts that feature, from any step; so does a 我的 item (我的求助 ...);
   3. otherwise the current dialog state decides;
   4. outside any flow, what they said is kept and passed on (nothing a person writes is lost).
 """
@@ -146,6 +146,11 @@ class ConversationService:
             await self._leave(turn)
             await self._menu.get(action, self._coming_soon(action))(turn)
             return
+        mine_item = self._mine_item(inbound)
+        if mine_item is not None:  # its big button may still be on screen after another 我的 item
+            await self._leave(turn)
+            await mine_item(turn)
+            return
         state_step = self._states.get(turn.dialog.state.split(".", 1)[0])
         if state_step is not None:
             await state_step(turn, inbound)
@@ -167,13 +172,15 @@ class ConversationService:
         await turn.go(MINE)
         await turn.reply(texts.MINE_PROMPT, Keyboard.choices(*rows, [texts.BACK_BUTTON]))
 
+    def _mine_item(self, inbound: Inbound) -> MenuStep | None:
+        if inbound.kind != "text":
+            return None
+        said = texts.plain(inbound.text or "")
+        return next((step for label, step in self._mine_items.items() if texts.plain(label) == said), None)
+
     async def _mine_choice(self, turn: Turn, inbound: Inbound) -> None:
-        chosen = next((step for label, step in self._mine_items.items()
-                       if inbound.kind == "text" and texts.plain(label) == texts.plain(inbound.text or "")), None)
-        if chosen is None:
-            await self._mine(turn)
-        else:
-            await chosen(turn)
+        """Only reached with words that are no 我的 item (those are recognised anywhere)."""
+        await self._mine(turn)
 
     def _coming_soon(self, action: str) -> MenuStep:
         async def step(turn: Turn) -> None:

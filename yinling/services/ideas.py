@@ -1,0 +1,410 @@
+"""金点子: a retiree sends an idea to the government in a few taps; the office reviews it and tells them.
+
+Chat states (stored in the dialog, so a restart resumes mid-flow):
+    idea.field -> idea.describe (several messages) -> idea.confirm -> submitted
+A draft lives in the dialog's data ({"field", "parts"}); leaving with parts unsent keeps them as a
+留言 for staff, so nothing a person wrote is lost. 我的 -> 我的金点子 lists them (inline idea:view:{id}).
+
+Statuses: submitted -> reviewing -> adopted | noted (a reason, sent as the reply, is required);
+adopted -> implemented; noted -> reviewing when the office reconsiders. Restating the current status
+with a reply sends the submitter a further reply. `reply` holds the words sent with the latest review.
+A duplicate is merged into another idea: it becomes `merged` (merged_into set; merges stay one level
+deep) and its submitter hears the other idea's news from then on.
+
+Every review and merge runs in one transaction that re-reads the idea (so two staff deciding at once
+cannot both pass the transition check), writes the history, the audit row and the messages to the
+submitters. Private notes are never sent to anyone.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from yinling import texts
+from yinling.clock import from_iso
+from yinling.errors import Conflict, InvalidInput, NotFound
+from yinling.media import CONTENT_TYPES, MediaSource, MediaUnavailable
+from yinling.models import (
+    IDEA_FIELDS,
+    Actor,
+    Button,
+    Idea,
+    IdeaEvent,
+    IdeaFilter,
+    IdeaNote,
+    IdeaPart,
+    Inbound,
+    Keyboard,
+    OutgoingMessage,
+    Priority,
+    Retiree,
+)
+from yinling.services.audit import audit
+from yinling.services.core import Core
+from yinling.services.notify import notify_staff
+from yinling.services.turn import Turn, main_menu
+from yinling.store import dialogs as dialog_store
+from yinling.store import ideas as store
+from yinling.store import retirees as retiree_store
+from yinling.store.database import Transaction
+from yinling.store.rows import Reader
+
+TRANSITIONS: dict[str, frozenset[str]] = {
+    "submitted": frozenset({"reviewing", "adopted", "noted"}),
+    "reviewing": frozenset({"adopted", "noted"}),
+    "adopted": frozenset({"implemented"}),
+    "noted": frozenset({"reviewing"}),
+    "implemented": frozenset(),
+    "merged": frozenset(),
+}
+REVIEW_STATUSES = ("reviewing", "adopted", "noted", "implemented")  # what staff may set
+MINE_LIMIT = 10
+
+
+def _label_is(text: str | None, label: str) -> bool:
+    return bool(text) and texts.plain(text) == texts.plain(label)
+
+
+def field_keyboard() -> Keyboard:
+    rows = [list(IDEA_FIELDS[i : i + 2]) for i in range(0, len(IDEA_FIELDS), 2)]
+    return Keyboard.choices(*rows, [texts.BACK_BUTTON])
+
+
+def describe_keyboard() -> Keyboard:
+    return Keyboard.choices([texts.DONE_BUTTON], [texts.BACK_BUTTON])
+
+
+def confirm_keyboard() -> Keyboard:
+    return Keyboard.choices([texts.CONFIRM_BUTTON], [texts.RETELL_BUTTON], [texts.BACK_BUTTON])
+
+
+def news_text(status: str, previous: str, reply: str | None, ref: str) -> str:
+    """What a submitter reads about a review: the news of a new status, or a further reply."""
+    if status == previous:
+        return texts.IDEA_FURTHER_REPLY.format(ref=ref, reply=reply)
+    text = texts.IDEA_NEWS[status].format(ref=ref, reply=reply or "")
+    if reply and status != "noted":  # noted says it as 原因 already
+        text += texts.IDEA_NEWS_REPLY.format(reply=reply)
+    return text
+
+
+def summarise(rows: list[dict]) -> dict[str, Any]:
+    """The figures over some ideas. 采纳 counts those adopted and since implemented too (as offices
+    report it); the adoption rate is over the ideas not merged into another."""
+    count = {status: sum(1 for r in rows if r["status"] == status) for status in TRANSITIONS}
+    distinct = len(rows) - count["merged"]
+    adopted = count["adopted"] + count["implemented"]
+    return {
+        "received": len(rows), "submitted": count["submitted"], "reviewing": count["reviewing"],
+        "adopted": adopted, "noted": count["noted"], "implemented": count["implemented"],
+        "merged": count["merged"], "adoption_rate": round(adopted / distinct, 4) if distinct else None,
+    }
+
+
+class IdeaService:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    # ================================ the retiree, in the chat ================================
+    async def on_menu(self, turn: Turn) -> None:
+        await turn.go("idea.field")
+        await turn.reply(texts.IDEA_CHOOSE_FIELD, field_keyboard())
+
+    async def on_message(self, turn: Turn, inbound: Inbound) -> None:
+        step = turn.dialog.state.split(".", 1)[1] if "." in turn.dialog.state else "field"
+        await {
+            "field": self._choose_field,
+            "describe": self._describe,
+            "confirm": self._confirm,
+        }.get(step, self._choose_field)(turn, inbound)
+
+    async def on_leave(self, turn: Turn) -> list[Inbound]:
+        """The retiree leaves the flow: parts they wrote but did not submit, to be kept."""
+        if turn.dialog.state.split(".")[0] != "idea":
+            return []
+        return [Inbound(**part) for part in turn.dialog.data.get("parts", [])]
+
+    async def _choose_field(self, turn: Turn, inbound: Inbound) -> None:
+        """A field's button moves on; anything else they said is kept for the idea (people often start
+        telling it at once), and the field is asked again."""
+        parts = list(turn.dialog.data.get("parts", []))
+        field = texts.plain(inbound.text or "") if inbound.kind == "text" else ""
+        if field not in IDEA_FIELDS:
+            await turn.go("idea.field", {"parts": [*parts, inbound.model_dump()]})
+            await turn.reply(texts.IDEA_FIELD_FIRST, field_keyboard())
+            return
+        await turn.go("idea.describe", {"field": field, "parts": parts})
+        if parts:
+            await turn.reply(texts.IDEA_DESCRIBE_MORE.format(count=len(parts)), describe_keyboard())
+        else:
+            await turn.reply(texts.IDEA_DESCRIBE, describe_keyboard())
+
+    async def _describe(self, turn: Turn, inbound: Inbound) -> None:
+        data = dict(turn.dialog.data)
+        if inbound.kind == "text" and _label_is(inbound.text, texts.DONE_BUTTON):
+            if not data.get("parts"):
+                await turn.reply(texts.IDEA_NOTHING_YET, describe_keyboard())
+                return
+            await turn.go("idea.confirm", data)
+            await turn.reply(self._summary(data), confirm_keyboard())
+            return
+        data["parts"] = [*data.get("parts", []), inbound.model_dump()]
+        await turn.go("idea.describe", data)
+        await turn.reply(texts.IDEA_PART_RECEIVED.format(count=len(data["parts"])), describe_keyboard())
+
+    async def _confirm(self, turn: Turn, inbound: Inbound) -> None:
+        data = turn.dialog.data
+        if inbound.kind == "text" and _label_is(inbound.text, texts.RETELL_BUTTON):
+            await turn.go("idea.describe", {"field": data["field"], "parts": []})
+            await turn.reply(texts.IDEA_DESCRIBE, describe_keyboard())
+        elif inbound.kind == "text" and _label_is(inbound.text, texts.CONFIRM_BUTTON):
+            await self._submit(turn)
+        else:  # more words, a voice note, a photo: added to the idea, and checked again
+            data = {**data, "parts": [*data.get("parts", []), inbound.model_dump()]}
+            await turn.go("idea.confirm", data)
+            await turn.reply(self._summary(data), confirm_keyboard())
+
+    def _summary(self, data: dict[str, Any]) -> str:
+        return texts.IDEA_SUMMARY.format(field=data["field"], content=_content([Inbound(**p) for p in data["parts"]]))
+
+    async def _submit(self, turn: Turn) -> None:
+        retiree = _bound(turn)
+        field = turn.dialog.data["field"]
+        parts = [Inbound(**p) for p in turn.dialog.data.get("parts", [])]
+        summary = (next((p.text for p in parts if p.text), "") or "")[:200]
+        idea_id = await store.create(turn.tx, retiree_id=retiree.id, field=field, summary=summary, now=turn.now)
+        for part in parts:
+            await store.add_part(turn.tx, idea_id, part, now=turn.now)
+        await store.add_event(turn.tx, idea_id, "submitted", now=turn.now, to_status="submitted")
+        await notify_staff(self.core, turn.tx, texts.STAFF_IDEA_CARD.format(
+            id=idea_id, name=retiree.name, retiree_id=retiree.id, field=field,
+            summary=summary or texts.STAFF_MEDIA.get(parts[0].kind, "")), source=f"idea-card:{idea_id}")
+        await turn.show_menu(texts.IDEA_SUBMITTED.format(id=idea_id))
+
+    # ---- 我的金点子 ----
+    async def show_mine(self, turn: Turn) -> None:
+        retiree = _bound(turn)
+        ideas = await store.for_retiree(turn.tx, retiree.id, limit=MINE_LIMIT)
+        await turn.go(dialog_store.IDLE)
+        if not ideas:
+            await turn.reply(texts.IDEA_MINE_NONE, main_menu())
+            return
+        rows = [[Button(label=texts.IDEA_MINE_ITEM.format(id=i.id, field=i.field, status=texts.IDEA_STATUS[i.status]),
+                        action=f"idea:view:{i.id}")] for i in ideas]
+        await turn.reply(texts.IDEA_MINE_LIST, Keyboard.inline(*rows))
+
+    async def on_press(self, turn: Turn, action: str) -> str | None:
+        """Inline buttons under idea messages: idea:view:{id} (their own ideas only)."""
+        _, verb, *args = [*action.split(":"), ""][:3]
+        retiree = _bound(turn)
+        # A forged button may say anything: only a number that can be an id is looked up.
+        number = args[0] if args and args[0].isdigit() and len(args[0]) <= 18 else None
+        idea = await store.get(turn.tx, int(number)) if number else None
+        if idea is None or idea.retiree_id != retiree.id or verb != "view":
+            await turn.show_menu(texts.IDEA_NOT_FOUND)
+            return None
+        await self._show(turn, idea)
+        return None
+
+    async def _show(self, turn: Turn, idea: Idea) -> None:
+        """The idea as its submitter sees it: what they said, where it stands, the office's replies."""
+        lines = [texts.IDEA_VIEW_HEADER.format(id=idea.id, field=idea.field, status=texts.IDEA_STATUS[idea.status]),
+                 texts.IDEA_VIEW_SAID.format(content=_content(await store.parts(turn.tx, idea.id)))]
+        news_from = idea
+        if idea.merged_into is not None:
+            target = await store.get(turn.tx, idea.merged_into)
+            if target is not None:
+                lines.append(texts.IDEA_VIEW_TOGETHER.format(into=target.id, status=texts.IDEA_STATUS[target.status]))
+                news_from = target
+        for event in await store.events(turn.tx, news_from.id):
+            if event.kind == "review" and event.reply:
+                when = event.at.astimezone(self.core.clock.tz)
+                lines.append(texts.IDEA_VIEW_REPLY.format(date=f"{when.month}月{when.day}日", reply=event.reply))
+        await turn.reply("\n".join(lines))
+
+    # ================================ staff, through the API ================================
+    async def _visible(self, conn: Reader, actor: Actor, idea_id: int) -> Idea:
+        """Scope as for the roster: a liaison, only their retirees' ideas (others are NotFound, exactly as
+        if they did not exist); admins and viewers, all."""
+        idea = await store.get(conn, idea_id)
+        if idea is None or (actor.scope_liaison_id is not None and idea.liaison_id != actor.scope_liaison_id):
+            raise NotFound("no such idea")
+        return idea
+
+    async def visible(self, actor: Actor, idea_id: int) -> Idea:
+        return await self._visible(self.core.db, actor, idea_id)
+
+    async def page(self, actor: Actor, filters: IdeaFilter, *, page: int, per_page: int) -> tuple[list[Idea], int]:
+        return await store.page(self.core.db, filters, scope_liaison_id=actor.scope_liaison_id, limit=per_page,
+                                offset=(page - 1) * per_page)
+
+    async def detail(
+        self, actor: Actor, idea_id: int
+    ) -> tuple[Idea, list[IdeaPart], list[IdeaEvent], list[IdeaNote], list[Idea]]:
+        """The idea, what was sent, its history, the private notes and the duplicates merged into it.
+        Viewers (read-only accounts) do not get the notes: staff write there about people."""
+        idea = await self.visible(actor, idea_id)
+        db = self.core.db
+        notes = await store.notes(db, idea.id) if actor.role != "viewer" else []
+        return (idea, await store.parts(db, idea.id), await store.events(db, idea.id), notes,
+                await store.duplicates(db, idea.id))
+
+    @staticmethod
+    def check_review(idea: Idea, status: str, reply: str | None) -> str | None:
+        """The reply to send (None: none), or why this review may not happen."""
+        reply = (reply or "").strip() or None
+        if status not in REVIEW_STATUSES:
+            raise InvalidInput(f"staff set one of {', '.join(REVIEW_STATUSES)}",
+                               fields={"status": "not a review status"})
+        if idea.status == "merged":
+            raise Conflict(f"idea #{idea.id} is merged into #{idea.merged_into}",
+                           fields={"status": f"merged into #{idea.merged_into}: review that idea"})
+        if status == idea.status:
+            if reply is None:
+                raise Conflict(f"the idea is {status} already",
+                               fields={"status": f"already {status}; a reply is needed to say more"})
+        elif status not in TRANSITIONS[idea.status]:
+            allowed = ", ".join(sorted(TRANSITIONS[idea.status])) or "none"
+            raise Conflict(f"a {idea.status} idea cannot become {status}", fields={"status": f"allowed: {allowed}"})
+        if status == "noted" and reply is None:
+            raise InvalidInput("noted needs a reason, sent to the submitter as the reply",
+                               fields={"reply": "required for noted (the reason)"})
+        return reply
+
+    async def do_review(self, actor: Actor, idea_id: int, status: str, reply: str | None) -> Idea:
+        now = self.core.clock.now()
+        async with self.core.db.transaction() as tx:
+            idea = await self._visible(tx, actor, idea_id)  # re-read under the write lock
+            reply = self.check_review(idea, status, reply)
+            changes: dict[str, Any] = {"status": status, "reply": reply}
+            if status != idea.status:
+                if status in ("adopted", "noted", "implemented"):
+                    changes[f"{status}_at"] = now  # adopted_at, noted_at, implemented_at
+                if idea.reviewed_at is None:
+                    changes["reviewed_at"] = now
+                if idea.status == "noted":
+                    changes["noted_at"] = None  # reconsidered
+            await store.update(tx, idea.id, now=now, **changes)
+            await store.add_event(tx, idea.id, "review", now=now, staff_id=actor.staff.id, from_status=idea.status,
+                                  to_status=status, reply=reply)
+            await self._tell_submitters(tx, idea, lambda ref: news_text(status, idea.status, reply, ref))
+            await audit(self.core, tx, actor, "idea.review", target_type="idea", target_id=idea.id,
+                        detail={"from": idea.status, "to": status, "reply": reply is not None})
+            return await self._visible(tx, actor, idea.id)
+
+    async def do_note(self, actor: Actor, idea_id: int, text: str) -> None:
+        """A private note: staff read it in the detail; it never reaches the retiree."""
+        if not text.strip():
+            raise InvalidInput("a note needs words", fields={"text": "empty"})
+        async with self.core.db.transaction() as tx:
+            idea = await self._visible(tx, actor, idea_id)
+            await store.add_note(tx, idea.id, staff_id=actor.staff.id, text=text.strip(), now=self.core.clock.now())
+            await audit(self.core, tx, actor, "idea.note", target_type="idea", target_id=idea.id)
+
+    async def do_merge(self, actor: Actor, idea_id: int, into: int) -> Idea:
+        """A duplicate joins the idea that carries on; its submitter is told kindly, and hears that idea's
+        news from now on. Ideas merged into the duplicate move along with it."""
+        now = self.core.clock.now()
+        async with self.core.db.transaction() as tx:
+            idea = await self._visible(tx, actor, idea_id)
+            if into == idea.id:
+                raise Conflict("an idea cannot be merged into itself", fields={"into": "the idea itself"})
+            try:
+                target = await self._visible(tx, actor, into)
+            except NotFound:
+                raise InvalidInput("no such idea to merge into", fields={"into": "no such idea"}) from None
+            if idea.status == "merged":
+                raise Conflict(f"idea #{idea.id} is merged already",
+                               fields={"id": f"already merged into #{idea.merged_into}"})
+            if target.status == "merged":
+                raise Conflict(f"idea #{target.id} is merged into #{target.merged_into}",
+                               fields={"into": f"merged into #{target.merged_into}: merge into that one"})
+            await store.update(tx, idea.id, now=now, status="merged", merged_into=target.id, merged_at=now)
+            moved = await store.repoint_duplicates(tx, idea.id, target.id, now=now)
+            await store.add_event(tx, idea.id, "merged", now=now, staff_id=actor.staff.id, from_status=idea.status,
+                                  to_status="merged", other_id=target.id)
+            for other in (idea.id, *moved):
+                await store.add_event(tx, target.id, "merged_in", now=now, staff_id=actor.staff.id, other_id=other)
+            await self._tell(tx, idea, texts.IDEA_MERGED.format(id=idea.id, into=target.id))
+            await audit(self.core, tx, actor, "idea.merge", target_type="idea", target_id=idea.id,
+                        detail={"into": target.id, "moved": moved})
+            return await self._visible(tx, actor, idea.id)
+
+    async def media(self, actor: Actor, part_id: int, source: MediaSource | None) -> tuple[bytes, str]:
+        """A voice note or photo sent with an idea, for staff who may see that idea."""
+        part = await store.part(self.core.db, part_id)
+        if part is None or part.file_id is None:
+            raise NotFound("no such media")
+        await self.visible(actor, part.idea_id)  # scope: NotFound for others' ideas
+        if source is None:
+            raise MediaUnavailable("fetching media needs the bot's token (YINLING_TELEGRAM_TOKEN)")
+        async with self.core.db.transaction() as tx:
+            await audit(self.core, tx, actor, "idea.media", target_type="idea", target_id=part.idea_id,
+                        detail={"part": part.id, "kind": part.kind})
+        return await source.fetch(part.file_id), CONTENT_TYPES[part.kind]
+
+    async def stats(self, actor: Actor, start: datetime, end: datetime) -> dict[str, Any]:
+        """收到, 采纳, 落实 ... over the ideas received in [start, end) in the caller's scope, with their
+        status now: overall, by field (every field, in the menu's order) and by local month (every
+        month of the period, oldest first)."""
+        rows = await store.for_stats(self.core.db, start=start, end=end, scope_liaison_id=actor.scope_liaison_id)
+        tz = self.core.clock.tz
+        for row in rows:
+            row["month"] = from_iso(row["created_at"]).astimezone(tz).strftime("%Y-%m")
+        return {
+            "from": start, "to": end, "overall": summarise(rows),
+            "by_field": [{"field": f, **summarise([r for r in rows if r["field"] == f])} for f in IDEA_FIELDS],
+            "by_month": [{"month": m, **summarise([r for r in rows if r["month"] == m])}
+                         for m in _months(start.astimezone(tz), end.astimezone(tz))],
+        }
+
+    # ---- telling the submitters ----
+    async def _tell(self, tx: Transaction, idea: Idea, text: str) -> None:
+        """The idea's own submitter, when reachable in the chat (else the liaison phones; the history
+        keeps the words)."""
+        chat_id = await retiree_store.chat_of(tx, idea.retiree_id)
+        if chat_id is not None:
+            await self._enqueue(tx, chat_id, idea.retiree_id, text, idea.id)
+
+    async def _tell_submitters(self, tx: Transaction, idea: Idea, text_for: Callable[[str], str]) -> None:
+        """The idea's submitter and the submitters of the ideas merged into it, once per person: their
+        own idea's number, with the one it is handled together with."""
+        chosen: dict[int, tuple[int, int]] = {}  # retiree -> (their idea, chat)
+        for idea_id, retiree_id, chat_id in await store.submitter_chats(tx, idea.id):
+            if retiree_id not in chosen or idea_id == idea.id:
+                chosen[retiree_id] = (idea_id, chat_id)
+        for retiree_id, (idea_id, chat_id) in chosen.items():
+            ref = (texts.IDEA_REF.format(id=idea_id) if idea_id == idea.id
+                   else texts.IDEA_REF_TOGETHER.format(id=idea_id, into=idea.id))
+            await self._enqueue(tx, chat_id, retiree_id, text_for(ref), idea.id)
+
+    async def _enqueue(self, tx: Transaction, chat_id: int, retiree_id: int, text: str, idea_id: int) -> None:
+        await self.core.outbox.enqueue(tx, OutgoingMessage(
+            chat_id=chat_id, retiree_id=retiree_id, text=text, priority=Priority.NORMAL, source=f"idea:{idea_id}"))
+
+
+def _content(parts: list[Inbound] | list[IdeaPart]) -> str:
+    """Their words, and how many voice notes and photos came with them."""
+    words = "；".join(p.text for p in parts if p.text) or "（无文字）"
+    media = [texts.HELP_MEDIA_NAMES[p.kind] for p in parts if p.kind != "text"]
+    if media:
+        counted = "、".join(f"{name} {media.count(name)} 条" for name in dict.fromkeys(media))
+        words = texts.HELP_SUMMARY_MEDIA.format(text=words, media=counted)
+    return words
+
+
+def _months(start: datetime, end: datetime) -> list[str]:
+    """'2026-01', '2026-02' ... for every local month that [start, end) touches."""
+    last = end - timedelta(microseconds=1)
+    year, month, months = start.year, start.month, []
+    while (year, month) <= (last.year, last.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+    return months
+
+
+def _bound(turn: Turn) -> Retiree:
+    if turn.retiree is None:
+        raise RuntimeError("金点子 reached without a bound retiree")
+    return turn.retiree
