@@ -11,7 +11,8 @@ from aiohttp import web
 from pydantic import BaseModel
 
 from admin.keys import ROUTE_META
-from admin.views import activities, audit, auth, health, openapi, registrations, retirees, study, webhook
+from admin.parsing import PageQuery
+from admin.views import activities, audit, auth, broadcasts, health, openapi, registrations, retirees, study, webhook
 from admin.views import help as help_views
 from admin.views import ideas as idea_views
 
@@ -36,6 +37,7 @@ class Route:
     status: int = 200  # success status
     body_media: str | None = None  # a non-JSON request body: "multipart/form-data" (file upload)
     response_media: str | None = None  # a non-JSON response, e.g. an .xlsx file's media type
+    also: tuple[tuple[int, type[BaseModel]], ...] = ()  # other success answers: (status, model)
     tag: str = "system"
 
 
@@ -172,6 +174,24 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/v1/stats/ideas", idea_views.stats, EVERYONE,
           "收到, 采纳, 落实 ...: the ideas received in a period, overall, by field and by month",
           query=idea_views.StatsQuery, response=idea_views.IdeaStats, tag="ideas"),
+    # ---- broadcast notices (通知公告) ----
+    Route("POST", "/api/v1/broadcasts", broadcasts.create_broadcast, STAFF,
+          "Send a notice to an audience, now or at schedule_at (dry_run: count and preview only, 200)",
+          body=broadcasts.BroadcastCreate, response=broadcasts.BroadcastReport, status=201,
+          also=((200, broadcasts.DryRun),), tag="broadcasts"),
+    Route("GET", "/api/v1/broadcasts", broadcasts.list_broadcasts, EVERYONE,
+          "Notices, newest first (a liaison: their own)", query=PageQuery, response=broadcasts.BroadcastPage,
+          tag="broadcasts"),
+    Route("POST", "/api/v1/broadcasts/attachments", broadcasts.upload_attachment, STAFF,
+          "Upload a photo or document to send with a notice", body_media="multipart/form-data",
+          response=broadcasts.AttachmentOut, status=201, tag="broadcasts"),
+    Route("GET", "/api/v1/broadcasts/{id}", broadcasts.get_broadcast, EVERYONE,
+          "A notice's progress and report: sent, failed with reasons, unreachable, who has not acknowledged",
+          response=broadcasts.BroadcastReport, tag="broadcasts"),
+    Route("POST", "/api/v1/broadcasts/{id}/cancel", broadcasts.cancel_broadcast, STAFF,
+          "Stop what is not yet sent", response=broadcasts.Stopped, tag="broadcasts"),
+    Route("POST", "/api/v1/broadcasts/{id}/remind", broadcasts.remind_broadcast, STAFF,
+          "Send it again to those who have not tapped 已阅", response=broadcasts.Reminded, tag="broadcasts"),
     # ---- audit ----
     Route("GET", "/api/v1/audit", audit.list_audit, ADMIN, "The audit log, newest first",
           query=audit.AuditQuery, response=audit.AuditPage, tag="audit"),

@@ -61,6 +61,7 @@ class BotRuntime:
         jobs.run_repeating(_help_breaches, interval=tick, first=min(5.0, tick), name="help-sla-breaches")
         jobs.run_repeating(_activity_jobs, interval=tick, first=min(1.0, tick), name="activity-reminders")
         jobs.run_repeating(_study_push, interval=tick, first=min(1.0, tick), name="study-push")
+        jobs.run_repeating(_scheduled_broadcasts, interval=tick, first=min(1.0, tick), name="scheduled-broadcasts")
         log.info("bot started (%s)", "polling" if self.polling else "webhook")
 
     async def feed_update(self, data: dict) -> None:
@@ -107,3 +108,10 @@ async def _study_push(context: YinlingContext) -> None:
     queued = await context.services.study.do_push_due()
     if queued:
         log.info("study: %d daily pieces queued", queued)
+
+
+async def _scheduled_broadcasts(context: YinlingContext) -> None:
+    """Scheduled notices whose time came, also those due while the process was down."""
+    sent = await context.services.broadcasts.do_send_due()
+    if sent:
+        log.info("broadcasts: %d scheduled notices sent to the outbox", sent)

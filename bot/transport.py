@@ -95,6 +95,8 @@ class TelegramTransport:
     def __init__(self, bot: Bot, *, paid_broadcast: bool = False) -> None:
         self.bot = bot
         self.paid_broadcast = paid_broadcast
+        # A local file sent to many (a notice's photo) is uploaded once; Telegram's file_id after.
+        self._uploaded: dict[str, str] = {}
 
     async def deliver(self, message: QueuedMessage) -> Outcome:
         try:
@@ -135,8 +137,9 @@ class TelegramTransport:
         media = message.media
         assert media is not None
         payload: str | InputFile
-        if media.file_id:
-            payload = media.file_id
+        uploaded = self._uploaded.get(media.path or "")
+        if media.file_id or uploaded:
+            payload = media.file_id or uploaded or ""
         else:
             payload = InputFile(Path(media.path or "").read_bytes(), filename=Path(media.path or "file").name)
         fits = utf16_len(message.text) <= CAPTION_LIMIT
@@ -145,6 +148,8 @@ class TelegramTransport:
             media.kind
         ]
         sent = await send(message.chat_id, payload, caption=caption, reply_markup=markup if fits else None, **extra)
+        if isinstance(payload, InputFile) and media.path and (file_id := _file_id(sent, media.kind)):
+            self._uploaded[media.path] = file_id
         if fits:
             return sent.message_id
         last = None
@@ -153,3 +158,11 @@ class TelegramTransport:
                 message.chat_id, piece, reply_markup=markup if index == len(pieces) - 1 else None, **extra
             )
         return last.message_id if last else sent.message_id
+
+
+def _file_id(sent, kind: str) -> str | None:
+    """Telegram's id of the file a message carries (the largest size of a photo)."""
+    if kind == "photo":
+        return sent.photo[-1].file_id if sent.photo else None
+    attached = getattr(sent, kind, None)
+    return attached.file_id if attached is not None else None

@@ -561,3 +561,69 @@ class IdeaFilter(Frozen):
     q: str | None = None
     received_from: datetime | None = None  # created_at in [received_from, received_to)
     received_to: datetime | None = None
+
+
+# ---- broadcast notices (通知公告) ----
+BroadcastAudienceKind = Literal["everyone", "tags", "party_members", "liaisons", "activity", "retirees"]
+BroadcastStatus = Literal["scheduled", "sending", "done", "cancelled"]
+MAX_LISTED_RETIREES = 10_000
+
+
+class BroadcastAudience(Frozen):
+    """An activity audience's kinds, plus an activity's registrants (confirmed and waiting) and a
+    list of retirees."""
+
+    kind: BroadcastAudienceKind = "everyone"
+    tags: tuple[str, ...] = ()
+    liaison_ids: tuple[int, ...] = ()
+    activity_id: int | None = None
+    retiree_ids: tuple[int, ...] = ()
+
+    @model_validator(mode="after")
+    def _complete(self) -> BroadcastAudience:
+        if self.kind in ("everyone", "tags", "party_members", "liaisons"):
+            if problem := audience_problem(self.kind, self.tags, self.liaison_ids):
+                raise ValueError(problem)
+        elif self.tags or self.liaison_ids:
+            raise ValueError(f"audience kind '{self.kind}' takes no tags or liaison_ids")
+        if (self.kind == "activity") != (self.activity_id is not None):
+            raise ValueError("audience kind 'activity' needs activity_id (and only it takes one)")
+        if (self.kind == "retirees") != bool(self.retiree_ids):
+            raise ValueError("audience kind 'retirees' needs retiree_ids (and only it takes them)")
+        return self
+
+    def basic(self) -> Audience | None:
+        """The same audience as an activity's, when it is one of those kinds."""
+        if self.kind in ("activity", "retirees"):
+            return None
+        return Audience(kind=self.kind, tags=self.tags, liaison_ids=self.liaison_ids)  # type: ignore[arg-type]
+
+
+class BroadcastDraft(Frozen):
+    text: str
+    audience: BroadcastAudience = BroadcastAudience()
+    require_ack: bool = False
+    schedule_at: datetime | None = None
+    attachment_id: int | None = None
+
+
+class Broadcast(BroadcastDraft):
+    id: int
+    status: BroadcastStatus
+    recipients: int = 0  # fixed when it is sent (a scheduled one: 0 until then)
+    started_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    reminders: int = 0
+    created_by: int | None = None
+    created_by_liaison: int | None = None  # a liaison's broadcast stays theirs to read
+    created_at: datetime
+    updated_at: datetime
+
+
+class Attachment(Frozen):
+    id: int
+    kind: Literal["photo", "document"]
+    filename: str
+    size: int
+    path: str
+    created_at: datetime

@@ -380,3 +380,13 @@ IDEA_NOT_FOUND = "没有找到这条金点子。请点下面的按钮重新选�
 MINE_IDEAS_BUTTON = "💡 我的金点子"
 
 STAFF_IDEA_CARD = "【金点子 #{id}】{name}（#{retiree_id}）· {field}\n{summary}"
+
+
+# ---- 通知公告 (broadcast notices) ----
+BROADCAST_HEADING = "📢 通知公告\n"
+BROADCAST_ACK_BUTTON = "✅ 已阅"
+BROADCAST_ACK_ASK = "\n\n看完请点下面的「✅ 已阅」。"
+BROADCAST_REMINDER = "📢 提醒：这条通知您还没有点「已阅」，请看一看。\n\n"
+BROADCAST_ACKED = "好的，已记下您看过这条通知了。谢谢！"
+BROADCAST_ACK_TOAST = "已记下，谢谢"
+BROADCAST_ACK_AGAIN_TOAST = "已经记下了"

@@ -52,6 +52,7 @@ def build_openapi(routes) -> dict[str, Any]:
             models.append((route.body, "validation"))
         if route.response:
             models.append((route.response, "serialization"))
+        models += [(model, "serialization") for _, model in route.also]
     refs, top = models_json_schema(list(dict.fromkeys(models)), ref_template=REF)
     schemas = dict(top.get("$defs", {}))
     schemas["Error"] = ERROR_SCHEMA
@@ -77,6 +78,9 @@ def _operation(route, refs) -> dict[str, Any]:
         "security": [{"bearer": []}] if route.roles else [],
         "responses": {str(route.status): _success(route, refs)},
     }
+    for status, model in route.also:
+        operation["responses"][str(status)] = {
+            "description": "OK", "content": {"application/json": {"schema": refs[(model, "serialization")]}}}
     if route.roles:
         operation["description"] = f"Roles: {', '.join(sorted(route.roles))}."
     parameters = [

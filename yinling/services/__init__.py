@@ -17,6 +17,7 @@ from yinling.services.ideas import IdeaService
 from yinling.services.maintenance import MaintenanceService
 from yinling.services.activities import ActivityService
 from yinling.services.audit import AuditService
+from yinling.services.broadcasts import BroadcastService
 from yinling.services.registrations import RegistrationService
 from yinling.services.roster import RosterService
 from yinling.services.staff import StaffService
@@ -36,6 +37,7 @@ class Services:
     help_stats: HelpStatsService
     activities: ActivityService
     study: StudyService
+    broadcasts: BroadcastService
     staff_group: StaffGroupService
     delivery: DeliveryService
     maintenance: MaintenanceService
@@ -64,6 +66,8 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     conversation.on_press("act", activities.on_press)
     conversation.on_mine(texts.MINE_ACTIVITIES_BUTTON, activities.show_mine)
     study = StudyService(core, human)
+    broadcasts = BroadcastService(core)
+    conversation.on_press("bc", broadcasts.on_press)
     conversation.on_menu("study", study.on_menu)
     conversation.on_state("study", study.on_message)
     conversation.on_press("study", study.on_press)
@@ -82,6 +86,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         help_stats=HelpStatsService(core),
         activities=activities,
         study=study,
+        broadcasts=broadcasts,
         staff_group=StaffGroupService(core, help_service),
         delivery=DeliveryService(core),
         maintenance=MaintenanceService(core),

@@ -87,6 +87,10 @@ class Transaction:
         """Run one statement; returns lastrowid (for INSERTs)."""
         return self._conn.execute(sql, params).lastrowid or 0
 
+    async def execute_counted(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; returns how many rows it inserted, changed or deleted."""
+        return self._conn.execute(sql, params).rowcount
+
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         rows = list(rows)
         if len(rows) > BULK_ROWS:

@@ -1,0 +1,249 @@
+"""通知公告: staff send a notice to an audience, now or at a set time; retirees may be asked to tap 已阅.
+
+Delivery is the outbox's: one row per reachable recipient at bulk priority (source 'broadcast:{id}'),
+so the sender paces it at Telegram's limit behind interactive replies, a killed process resumes it
+(duplicates bounded by the sends in flight), 429s are obeyed and blocked users become unreachable
+without retries. The recipients are fixed, in SQL, in the transaction that queues the notices.
+Cancelling stops every notice not yet handed to the sender (those in its half-second window may go).
+A scheduled notice is sent by the bot process's tick once due, so one due while the process was
+down goes out at start-up.
+Scope: a liaison sends to their own retirees only (any audience is narrowed to them; naming
+others' retirees is refused) and reads their own broadcasts; admins send to anyone; viewers read.
+Chat button: bc:ack:{id} (已阅, recorded once).
+"""
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from yinling import texts
+from yinling.errors import Conflict, Forbidden, InvalidInput, NotFound
+from yinling.models import (
+    Actor,
+    Attachment,
+    Broadcast,
+    BroadcastDraft,
+    Button,
+    Keyboard,
+    MediaRef,
+)
+from yinling.services.audit import audit
+from yinling.services.core import Core
+from yinling.services.roster import aged_cutoff
+from yinling.services.turn import Turn
+from yinling.store import activities as activity_store
+from yinling.store import broadcasts as store
+from yinling.store.database import Transaction
+
+TEXT_LIMIT = 4000
+ATTACHMENT_LIMIT = 10 * 1024 * 1024
+PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
+DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".wps")
+
+
+def notice_text(broadcast: Broadcast | BroadcastDraft) -> str:
+    return texts.BROADCAST_HEADING + broadcast.text + (texts.BROADCAST_ACK_ASK if broadcast.require_ack else "")
+
+
+def notice_keyboard(broadcast_id: int, require_ack: bool) -> Keyboard | None:
+    if not require_ack:
+        return None
+    return Keyboard.inline([Button(label=texts.BROADCAST_ACK_BUTTON, action=f"bc:ack:{broadcast_id}")])
+
+
+class BroadcastService:
+    def __init__(self, core: Core) -> None:
+        self.core = core
+
+    # ================================ staff, through the API ================================
+    def _scope(self, actor: Actor) -> int | None:
+        return actor.scope_liaison_id
+
+    async def check_draft(self, actor: Actor, draft: BroadcastDraft) -> None:
+        """Everything about a draft that needs the database: its audience within the sender's scope,
+        the activity and attachment it names, a time ahead."""
+        audience = draft.audience
+        liaison = self._scope(actor)
+        if liaison is not None:
+            if audience.kind == "liaisons" and set(audience.liaison_ids) != {liaison}:
+                raise Forbidden("a liaison sends only to their own retirees",
+                                fields={"audience.liaison_ids": "only your own id"})
+            if audience.kind == "retirees" and (others := await store.foreign_ids(
+                    self.core.db, audience.retiree_ids, liaison=liaison)):
+                raise Forbidden("a liaison sends only to their own retirees",
+                                fields={"audience.retiree_ids": f"not yours: {', '.join(map(str, others[:10]))}"})
+        if audience.kind == "activity" and await activity_store.get(
+                self.core.db, audience.activity_id or 0, counted=False) is None:
+            raise InvalidInput("no such activity", fields={"audience.activity_id": "no such activity"})
+        if draft.attachment_id is not None and await store.attachment(self.core.db, draft.attachment_id) is None:
+            raise InvalidInput("no such attachment", fields={"attachment_id": "no such attachment"})
+        if draft.schedule_at is not None and draft.schedule_at <= self.core.clock.now():
+            raise InvalidInput("schedule_at is not ahead", fields={"schedule_at": "must be in the future"})
+
+    async def dry_run(self, actor: Actor, draft: BroadcastDraft) -> dict[str, Any]:
+        """How many it would reach, and what they would see; nothing is written."""
+        await self.check_draft(actor, draft)
+        everyone, reachable = await store.audience_counts(
+            self.core.db, draft.audience, aged_cutoff=aged_cutoff(self.core.clock.today()), liaison=self._scope(actor))
+        keyboard = notice_keyboard(0, draft.require_ack)
+        return {"recipients": everyone, "reachable": reachable, "not_in_chat": everyone - reachable,
+                "preview": notice_text(draft), "buttons": [b.label for row in (keyboard.rows if keyboard else ())
+                                                          for b in row]}
+
+    async def do_create(self, actor: Actor, draft: BroadcastDraft) -> Broadcast:
+        await self.check_draft(actor, draft)
+        now = self.core.clock.now()
+        scheduled = draft.schedule_at is not None
+        async with self.core.db.transaction() as tx:
+            broadcast_id = await store.insert(tx, draft, status="scheduled" if scheduled else "sending",
+                                              created_by=actor.staff.id, liaison=self._scope(actor), now=now)
+            if not scheduled:
+                if not await self._send(tx, broadcast_id, draft, liaison=self._scope(actor), now=now):
+                    raise InvalidInput("nobody is in this audience", fields={"audience": "nobody is in it"})
+            await audit(self.core, tx, actor, "broadcast.create", target_type="broadcast", target_id=broadcast_id,
+                        detail={"audience": draft.audience.kind, "scheduled": scheduled,
+                                "require_ack": draft.require_ack})
+        return await self.get(actor, broadcast_id)
+
+    async def _send(self, tx: Transaction, broadcast_id: int, draft: BroadcastDraft, *, liaison: int | None,
+                    now: datetime) -> int:
+        """Fix the recipients and queue one notice each. Returns how many recipients."""
+        count = await store.fix_recipients(tx, broadcast_id, draft.audience,
+                                           aged_cutoff=aged_cutoff(self.core.clock.today()), liaison=liaison)
+        if count:
+            await store.mark_sending(tx, broadcast_id, now=now)
+            await self._queue(tx, broadcast_id, draft, text=notice_text(draft), src=store.source(broadcast_id), now=now)
+        return count
+
+    async def _queue(self, tx: Transaction, broadcast_id: int, draft: BroadcastDraft, *, text: str, src: str,
+                     now: datetime, only_unacked: bool = False) -> int:
+        keyboard = notice_keyboard(broadcast_id, draft.require_ack)
+        media = None
+        if draft.attachment_id is not None:
+            attachment = await store.attachment(tx, draft.attachment_id)
+            assert attachment is not None
+            media = MediaRef(kind=attachment.kind, path=attachment.path).model_dump_json()
+        queued = await store.queue_notices(tx, broadcast_id, text=text, media=media, src=src, now=now,
+                                           keyboard=keyboard.model_dump_json() if keyboard else None,
+                                           only_unacked=only_unacked)
+        tx.after_commit(self.core.outbox.notify)
+        return queued
+
+    async def get(self, actor: Actor, broadcast_id: int) -> Broadcast:
+        broadcast = await store.get(self.core.db, broadcast_id)
+        liaison = self._scope(actor)
+        if broadcast is None or (liaison is not None and broadcast.created_by_liaison != liaison):
+            raise NotFound(f"no broadcast {broadcast_id}")
+        return broadcast
+
+    async def page(self, actor: Actor, *, page: int, per_page: int) -> tuple[list[Broadcast], int]:
+        return await store.page(self.core.db, liaison=self._scope(actor), page=page, per_page=per_page)
+
+    async def report(self, actor: Actor, broadcast_id: int) -> dict[str, Any]:
+        """Progress and the lists staff act on. Phones of the unreachable only for those who may see them."""
+        broadcast = await self.get(actor, broadcast_id)
+        db, liaison = self.core.db, self._scope(actor)
+        counts = await store.report_counts(db, broadcast_id)
+        unreachable = await store.unreachable(db, broadcast_id, liaison=liaison)
+        if not actor.sees_sensitive:
+            unreachable = [{**u, "phone": None} for u in unreachable]
+        return {
+            "broadcast": broadcast, "counts": counts,
+            "failures": await store.failures(db, broadcast_id, liaison=liaison),
+            "unreachable": unreachable,
+            "not_acknowledged": await store.not_acknowledged(db, broadcast_id, liaison=liaison)
+            if broadcast.require_ack else [],
+        }
+
+    async def do_cancel(self, actor: Actor, broadcast_id: int) -> tuple[Broadcast, int]:
+        """Returns the broadcast and how many notices were stopped."""
+        await self.get(actor, broadcast_id)
+        async with self.core.db.transaction() as tx:
+            broadcast = await store.get(tx, broadcast_id)
+            assert broadcast is not None
+            if broadcast.status in ("cancelled", "done"):
+                raise Conflict(f"the broadcast is {broadcast.status}",
+                               fields={"status": f"{broadcast.status}: nothing left to stop"})
+            stopped = await store.mark_cancelled(tx, broadcast_id, now=self.core.clock.now())
+            await audit(self.core, tx, actor, "broadcast.cancel", target_type="broadcast", target_id=broadcast_id,
+                        detail={"stopped": stopped})
+        return await self.get(actor, broadcast_id), stopped
+
+    async def do_remind(self, actor: Actor, broadcast_id: int) -> tuple[Broadcast, int]:
+        """Send it again, marked as a reminder, to the reachable recipients who have not tapped 已阅."""
+        await self.get(actor, broadcast_id)
+        now = self.core.clock.now()
+        async with self.core.db.transaction() as tx:
+            broadcast = await store.get(tx, broadcast_id)
+            assert broadcast is not None
+            if not broadcast.require_ack:
+                raise Conflict("this notice asks for no 已阅", fields={"require_ack": "false: nothing to remind of"})
+            if broadcast.status in ("scheduled", "cancelled"):
+                raise Conflict(f"the broadcast is {broadcast.status}", fields={"status": broadcast.status})
+            queued = await self._queue(tx, broadcast_id, broadcast, text=texts.BROADCAST_REMINDER + broadcast.text,
+                                       src=store.remind_source(broadcast_id), now=now, only_unacked=True)
+            await store.count_reminder(tx, broadcast_id, now=now)
+            await audit(self.core, tx, actor, "broadcast.remind", target_type="broadcast", target_id=broadcast_id,
+                        detail={"queued": queued})
+        return await self.get(actor, broadcast_id), queued
+
+    async def do_attach(self, actor: Actor, filename: str, data: bytes) -> Attachment:
+        """Keep a photo or document to send with a notice (stored beside the database)."""
+        suffix = Path(filename).suffix.lower()
+        kind = "photo" if suffix in PHOTO_SUFFIXES else "document" if suffix in DOCUMENT_SUFFIXES else None
+        if kind is None:
+            raise InvalidInput("unsupported file type", fields={"file": (
+                f"a photo ({', '.join(PHOTO_SUFFIXES)}) or a document ({', '.join(DOCUMENT_SUFFIXES)})")})
+        if not data:
+            raise InvalidInput("the file is empty", fields={"file": "empty"})
+        folder = Path(self.core.settings.db).resolve().parent / "attachments"
+        async with self.core.db.transaction() as tx:
+            attachment_id = await store.insert_attachment(tx, kind=kind, filename=Path(filename).name[:200],
+                                                          size=len(data), path="", created_by=actor.staff.id,
+                                                          now=self.core.clock.now())
+            path = folder / f"{attachment_id}{suffix}"
+            await asyncio.to_thread(_write_file, path, data)
+            await store.set_attachment_path(tx, attachment_id, str(path))
+            await audit(self.core, tx, actor, "broadcast.attach", target_type="attachment", target_id=attachment_id)
+        found = await store.attachment(self.core.db, attachment_id)
+        assert found is not None
+        return found
+
+    # ================================ timed ================================
+    async def do_send_due(self) -> int:
+        """Scheduled notices whose time came (also while the process was down). Returns how many."""
+        sent = 0
+        for broadcast_id in await store.due(self.core.db, now=self.core.clock.now()):
+            async with self.core.db.transaction() as tx:
+                broadcast = await store.get(tx, broadcast_id)
+                if broadcast is None or broadcast.status != "scheduled":  # cancelled meanwhile
+                    continue
+                now = self.core.clock.now()
+                if not await self._send(tx, broadcast_id, broadcast, liaison=broadcast.created_by_liaison, now=now):
+                    await store.mark_sending(tx, broadcast_id, now=now)  # nobody left in the audience: done
+                await audit(self.core, tx, None, "broadcast.sent", target_type="broadcast", target_id=broadcast_id,
+                            actor_name="scheduler")
+            sent += 1
+        return sent
+
+    # ================================ the retiree, in the chat ================================
+    async def on_press(self, turn: Turn, action: str) -> str | None:
+        _, verb, *args = action.split(":")
+        if verb != "ack" or not args or not args[0].isdigit() or turn.retiree is None:
+            await turn.show_menu(texts.BUTTON_EXPIRED_MENU)
+            return texts.BUTTON_EXPIRED
+        recorded = await store.acknowledge(turn.tx, int(args[0]), turn.retiree.id, now=turn.now)
+        if recorded is None:
+            await turn.show_menu(texts.BUTTON_EXPIRED_MENU)
+            return texts.BUTTON_EXPIRED
+        if recorded:
+            await turn.reply(texts.BROADCAST_ACKED)
+            return texts.BROADCAST_ACK_TOAST
+        return texts.BROADCAST_ACK_AGAIN_TOAST
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
