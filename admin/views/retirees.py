@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from urllib.parse import unquote
 from typing import Literal, get_args
 
 import aiohttp.http_exceptions
@@ -170,7 +171,8 @@ async def uploaded_file(request: web.Request) -> tuple[str, bytes]:
                 data = await part.read(decode=False)
                 if len(data) > IMPORT_LIMIT:
                     raise TooLarge("file over 10 MB")
-                return part.filename or "upload", bytes(data)
+                # Some clients (aiohttp among them) send a non-ASCII file name percent-encoded.
+                return unquote(part.filename or "upload"), bytes(data)
     except (ValueError, aiohttp.http_exceptions.HttpProcessingError):  # no boundary, broken part headers
         raise InvalidInput("the upload is not well-formed multipart/form-data", fields={"file": "malformed"}) from None
     raise InvalidInput("no file field in the upload", fields={"file": "missing"})
