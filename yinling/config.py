@@ -47,7 +47,7 @@ class Settings(BaseSettings):
     group_per_minute: int = Field(20, ge=1, description="Messages per minute to one group")
     outbox_poll_seconds: float = Field(1.0, gt=0, description="How often the sender looks for work")
     tick_seconds: float = Field(
-        30.0, gt=0, le=60, description="How often timed work runs: reminders, SLA breaches, no-shows"
+        30.0, gt=0, le=60, description="How often timed work runs: reminders, SLA breaches, no-shows, study pushes, scheduled notices"
     )
     office_phone: str | None = Field(None, description="The office's phone, told to retirees")
     help_requests_per_hour: int = Field(10, ge=1, description="New help requests one retiree may open an hour")
