@@ -106,3 +106,34 @@ async def test_a_scheduled_notice_goes_at_its_time_and_a_cancelled_one_never(e2e
         assert notice["text"] == texts.BROADCAST_HEADING + "明天上午体检，请空腹。"
         await asyncio.sleep(0.6)
     assert not [m for m in await zhang.bot_messages() if "撤回" in m.get("text", "")]
+
+
+async def test_under_a_429_and_a_blocked_user_everyone_else_gets_it_once(app, sb, db, clock):
+    wang = await add_staff(db, clock, "wangfang", "王芳", "13900001001")
+    phones = [ROSTER_PHONE, OTHER_ROSTER_PHONE, THIRD_PHONE]
+    for i, phone in enumerate(phones):
+        await add_retiree(db, clock, name=f"老同志{i}", phone=phone, liaison_id=wang)
+    people = [await bound_user(sb, phone) for phone in phones]
+    await people[2].block()
+    await sb.reset_stats()
+    await sb.inject_fault(BOT_ID, "sendMessage", 429, count=1, retry_after=1)
+    http, auth = await staff_session(app, "wangfang")
+    async with http:
+        resp = await http.post("/api/v1/broadcasts", headers=auth, json={"text": "停水通知：明天8点到12点停水。"})
+        broadcast_id = (await resp.json())["broadcast"]["id"]
+
+        async def finished() -> bool:
+            async with http.get(f"/api/v1/broadcasts/{broadcast_id}", headers=auth) as got:
+                return (await got.json())["broadcast"]["status"] == "done"
+
+        await eventually(finished, timeout=15, what="the notice finished")
+        async with http.get(f"/api/v1/broadcasts/{broadcast_id}", headers=auth) as got:
+            report = await got.json()
+    assert (report["report"]["sent"], report["report"]["blocked"], report["report"]["failed"]) == (2, 1, 0)
+    assert [u["name"] for u in report["unreachable"]] == ["老同志2"]
+    for person in people[:2]:
+        assert len([m for m in await person.bot_messages() if "停水" in m.get("text", "")]) == 1
+    attempts = await db.fetch_value("SELECT attempts FROM outbox WHERE retiree_id = (SELECT id FROM retirees"
+                                    " WHERE name = '老同志2') AND source = ?", (f"broadcast:{broadcast_id}",))
+    assert attempts == 1  # blocked: failed at once, not retried
+    assert (await sb.stats())["too_many_requests"] == 1
