@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date, datetime, time, tzinfo
 from typing import Annotated, Any, Generic, TypeVar
 
 from aiohttp import web
@@ -81,6 +82,19 @@ def parse_query(request: web.Request, model: type[M]) -> M:
         values = request.query.getall(key)
         data[key] = values[0] if len(values) == 1 else values
     return validate(model, data)
+
+
+def query_moment(name: str, value: str | None, default: T, tz: tzinfo) -> datetime | T:
+    """A query's day (its local midnight) or moment; the pattern that let it through cannot tell
+    2026-02-31 from a real day, so that is refused here, naming the parameter."""
+    if value is None:
+        return default
+    try:
+        if "T" in value:
+            return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=tz)
+    except ValueError:
+        raise InvalidInput(f"{name} is not a real date", fields={name: "not a real date"}) from None
 
 
 def path_id(request: web.Request, name: str = "id") -> int:

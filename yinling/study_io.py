@@ -9,7 +9,7 @@ import json
 from datetime import date
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
 from yinling.models import OPTION_LETTERS, STUDY_TOPICS, Quiz, StudyPieceFields, StudyTopic
 from yinling.roster_io import MAX_ROWS, RosterFileError, read_table

@@ -1,7 +1,7 @@
 """Help requests: the triage queue, one request with its thread, and what staff do to it."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
 
 from aiohttp import web
@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, BaseModel, Field
 
 from admin.auth import actor_of
 from admin.keys import MEDIA, PAGE_CACHE, SERVICES
-from admin.parsing import Id, Page, PageQuery, Strict, parse_json, parse_query, path_id, respond
+from admin.parsing import Id, Page, PageQuery, Strict, parse_json, parse_query, path_id, query_moment, respond
 from yinling.errors import InvalidInput
 from yinling.models import HelpEvent, HelpFilter, HelpMessage, HelpPriority, HelpRequest, HelpStatus, Satisfaction
 
@@ -236,18 +236,8 @@ async def stats(request: web.Request) -> web.Response:
     tz = services.core.clock.tz
     now = services.core.clock.now()
 
-    def moment(name: str, value: str | None, default: datetime) -> datetime:
-        if value is None:
-            return default
-        try:
-            if "T" in value:
-                return datetime.fromisoformat(value.replace("Z", "+00:00"))
-            return datetime.combine(date.fromisoformat(value), time(0), tzinfo=tz)
-        except ValueError:
-            raise InvalidInput(f"{name} is not a real date", fields={name: "not a real date"}) from None
-
-    end = moment("to", query.to, now)
-    start = moment("from", query.from_, end - timedelta(days=30))
+    end = query_moment("to", query.to, now, tz)
+    start = query_moment("from", query.from_, end - timedelta(days=30), tz)
     if start >= end:
         raise InvalidInput("from must be before to", fields={"from": "after to"})
     figures = await services.help_stats.stats(actor_of(request), start, end)

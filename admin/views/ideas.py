@@ -1,16 +1,15 @@
 """金点子: the ideas list, one idea with its history, reviews, private notes, merges, media, statistics."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 from pydantic import BaseModel, Field
 
 from admin.auth import actor_of
 from admin.keys import MEDIA, SERVICES
-from admin.parsing import Id, Page, PageQuery, Strict, parse_json, parse_query, path_id, respond
+from admin.parsing import Id, Page, PageQuery, Strict, parse_json, parse_query, path_id, query_moment, respond
 from admin.views.help import ISO_MOMENT, Done
 from yinling.errors import InvalidInput
 from yinling.models import Idea, IdeaEvent, IdeaField, IdeaFilter, IdeaNote, IdeaPart, IdeaStatus
@@ -91,22 +90,10 @@ class IdeaStats(BaseModel):
     by_month: list[MonthFigures] = Field(description="every month of the period, oldest first")
 
 
-def moment(name: str, value: str | None, default: datetime | None, tz: ZoneInfo) -> datetime | None:
-    """A query's day (its local midnight) or moment; a pattern cannot tell 2026-02-31 from a real day."""
-    if value is None:
-        return default
-    try:
-        if "T" in value:
-            return datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=tz)
-    except ValueError:
-        raise InvalidInput(f"{name} is not a real date", fields={name: "not a real date"}) from None
-
-
 def period(request: web.Request, start: str | None, end: str | None, *, default_start: datetime | None,
            default_end: datetime | None) -> tuple[datetime | None, datetime | None]:
     tz = request.app[SERVICES].core.clock.tz
-    begins, ends = moment("from", start, default_start, tz), moment("to", end, default_end, tz)
+    begins, ends = query_moment("from", start, default_start, tz), query_moment("to", end, default_end, tz)
     if begins is not None and ends is not None and begins >= ends:
         raise InvalidInput("from must be before to", fields={"from": "not before to"})
     return begins, ends
@@ -158,7 +145,7 @@ async def stats(request: web.Request) -> web.Response:
     query = parse_query(request, StatsQuery)
     services = request.app[SERVICES]
     tz = services.core.clock.tz
-    end = moment("to", query.to, services.core.clock.now(), tz)
+    end = query_moment("to", query.to, services.core.clock.now(), tz)
     last = (end - timedelta(microseconds=1)).astimezone(tz)
     start, end = period(request, query.from_, None, default_start=datetime(last.year, 1, 1, tzinfo=tz),
                         default_end=end)

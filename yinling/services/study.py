@@ -16,7 +16,7 @@ Chat buttons (inline; stateless, so an old button still does the right thing):
 from __future__ import annotations
 
 import asyncio
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from pydantic import ValidationError
@@ -42,7 +42,7 @@ from yinling.roster_io import RosterFileError
 from yinling.services.audit import audit
 from yinling.services.core import Core
 from yinling.services.human import HumanService
-from yinling.services.turn import Turn, main_menu
+from yinling.services.turn import Turn
 from yinling.store import dialogs as dialog_store
 from yinling.store import study as store
 from yinling.store.database import Transaction
