@@ -10,7 +10,7 @@ import pytest
 from tests.factories import ChatPerson, add_bound_retiree, add_liaison
 from yinling import texts
 from yinling.errors import Conflict, InvalidInput, NotFound
-from yinling.models import ActivityFields, Audience, Inbound
+from yinling.models import ActivityFields, Audience
 from yinling.services import build_services
 from yinling.services.activities import checkin_code, reminder_times
 from yinling.store import activities as activity_store
