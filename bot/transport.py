@@ -17,7 +17,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.keyboards import render
-from yinling.models import Priority, QueuedMessage
+from yinling.models import QueuedMessage
 
 TEXT_LIMIT = 4096  # Telegram counts UTF-16 code units
 CAPTION_LIMIT = 1024
@@ -119,7 +119,9 @@ class TelegramTransport:
 
     async def _send(self, message: QueuedMessage) -> int | None:
         extra = {}
-        if self.paid_broadcast and message.priority == Priority.BULK:
+        if self.paid_broadcast:
+            # Every message, replies too: a paid broadcast may use up the free 30/s allowance (the
+            # sandbox assumes it does; Telegram does not say), and a reply must not wait behind it.
             extra["allow_paid_broadcast"] = True
         markup = render(message.keyboard)
         if message.media is not None:

@@ -20,7 +20,7 @@ import random
 import signal
 import sys
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -61,28 +61,23 @@ async def bulk(factories: list[Callable[[], Awaitable]], concurrency: int = CONC
     return await asyncio.gather(*(one(f) for f in factories))
 
 
-async def eventually(check: Callable[[], Awaitable[bool]], timeout: float, what: str, every: float = 0.05) -> None:
+async def eventually(check: Callable[[], Awaitable[bool]], timeout: float, what: str, every: float = 0.05,
+                     detail: Callable[[], str] = str) -> None:
+    """Like helpers.eventually, polling faster if asked; `detail()` is added to the timeout's message."""
     deadline = time.monotonic() + timeout
     while not await check():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}")
+            raise AssertionError(f"timed out after {timeout:.0f} s waiting for {what}\n{detail()}")
         await asyncio.sleep(every)
 
 
 @pytest.fixture
-async def fast_sandbox():
+async def sandbox():
+    """The e2e sandbox (conftest's `sb` drives it), with its overall limit raised to RATE."""
     flood = FloodConfig(global_rate=RATE, paid_rate=None)
     server = await start_sandbox(SandboxConfig(bots=[TOKEN], flood=flood), host="127.0.0.1", port=0)
     yield server
     await server.stop()
-
-
-@pytest.fixture
-async def client(fast_sandbox) -> AsyncIterator[SandboxClient]:
-    session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONCURRENCY))
-    async with SandboxClient(fast_sandbox.url, session) as sb:
-        yield sb
-    await session.close()
 
 
 async def open_private_chats(sb: SandboxClient, count: int) -> list[int]:
@@ -157,7 +152,8 @@ class Server:
                 except aiohttp.ClientError:
                     return False
 
-            await eventually(healthy, timeout=60, what=f"start {self.starts} of serve to answer /healthz")
+            await eventually(healthy, timeout=60, what=f"start {self.starts} of serve to answer /healthz",
+                             detail=self.log_tail)
         return time.monotonic() - started
 
     async def kill(self) -> None:
@@ -227,21 +223,21 @@ async def notices_received(sb: SandboxClient, chat_id: int) -> int:
 
 
 async def test_a_broadcast_reaches_everyone_across_three_sigkills_with_duplicates_bounded_by_in_flight(
-    tmp_path, client, fast_sandbox
+    tmp_path, sandbox, sb
 ):
     seed = int(os.environ.get("YINLING_CRASH_SEED") or random.SystemRandom().randrange(2**32))
     print(f"\ncrash test seed: {seed} (YINLING_CRASH_SEED={seed} repeats these moments)")
     rng = random.Random(seed)
     began = time.monotonic()
 
-    user_ids = await open_private_chats(client, RECIPIENTS)
-    server = Server(tmp_path, fast_sandbox.url)
+    user_ids = await open_private_chats(sb, RECIPIENTS)
+    server = Server(tmp_path, sandbox.url)
     await prepare_database(server.db_path, user_ids)
     staff = StaffApi(server.url)
     try:
         await server.start()
         await staff.login()
-        await client.reset_stats()
+        await sb.reset_stats()
         status, created = await staff.call("POST", "/api/v1/broadcasts", {
             "text": NOTICE, "audience": {"kind": "everyone"}, "require_ack": False, "schedule_at": None,
             "dry_run": False,
@@ -258,19 +254,19 @@ async def test_a_broadcast_reaches_everyone_across_three_sigkills_with_duplicate
                   for k in range(KILLS)]
         kills: list[dict] = []
         for k, (low, high) in enumerate(thirds):
-            arrived_at_restart = (await client.stats())["messages_sent"]
+            arrived_at_restart = (await sb.stats())["messages_sent"]
             target = max(int(rng.uniform(low, high)), arrived_at_restart + 20)
 
             async def reached(target: int = target) -> bool:
-                return (await client.stats())["messages_sent"] >= target
+                return (await sb.stats())["messages_sent"] >= target
 
-            await eventually(reached, timeout=60, every=0.01,
-                             what=f"{target} messages at the sandbox before kill {k + 1} (log:\n{server.log_tail()})")
+            await eventually(reached, timeout=60, every=0.01, detail=server.log_tail,
+                             what=f"{target} messages at the sandbox before kill {k + 1}")
             await server.kill()
-            arrived = (await client.stats())["messages_sent"]
+            arrived = (await sb.stats())["messages_sent"]
             await asyncio.sleep(0.3)  # sends the sandbox had read before the kill finish being recorded
             in_flight = await claimed_chats(server.db_path, source)
-            already_there = sum(await bulk([lambda c=c: notices_received(client, c) for c in in_flight]))
+            already_there = sum(await bulk([lambda c=c: notices_received(sb, c) for c in in_flight]))
             restart_seconds = await server.start()
             kills.append({"at": target, "arrived": arrived, "in_flight": len(in_flight),
                           "sent_unconfirmed": already_there, "restart_s": round(restart_seconds, 1)})
@@ -284,13 +280,13 @@ async def test_a_broadcast_reaches_everyone_across_three_sigkills_with_duplicate
             assert report["failed"] == 0 and report.get("unreachable", report.get("blocked")) == 0, report
             return report["sent"] == RECIPIENTS
 
-        await staff.login()  # sessions live in the database, but a fresh token costs nothing
-        await eventually(report_all_sent, timeout=120, every=0.2,
-                         what=f"the report to say all {RECIPIENTS} sent (log:\n{server.log_tail()})")
+        # The token from before the kills still works: sessions live in the database.
+        await eventually(report_all_sent, timeout=120, every=0.2, detail=server.log_tail,
+                         what=f"the report to say all {RECIPIENTS} sent")
         final = await outbox_by_status(server.db_path, source)
         assert final == {"sent": RECIPIENTS}, f"outbox rows of the broadcast at the end: {final}"
 
-        counts = dict(zip(user_ids, await bulk([lambda u=u: notices_received(client, u) for u in user_ids])))
+        counts = dict(zip(user_ids, await bulk([lambda u=u: notices_received(sb, u) for u in user_ids])))
         missing = [u for u, n in counts.items() if n == 0]
         duplicates = sum(n - 1 for n in counts.values() if n > 1)
         bound = sum(k["in_flight"] for k in kills)
