@@ -85,7 +85,7 @@ class ActivityService:
 
     # ================================ the retiree, in the chat ================================
     async def on_menu(self, turn: Turn) -> None:
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         await turn.go(dialog_store.IDLE)
         record = await retiree_store.get_record(turn.tx, retiree.id)
         today = self.core.clock.today()
@@ -105,7 +105,7 @@ class ActivityService:
 
     async def show_mine(self, turn: Turn) -> None:
         """我的 -> 我的活动: what they signed up for or wait for, soonest first."""
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         await turn.go(dialog_store.IDLE)
         mine = await store.for_retiree(turn.tx, retiree.id, since=turn.now - MINE_SINCE)
         if not mine:
@@ -143,7 +143,7 @@ class ActivityService:
         return None
 
     async def _show(self, turn: Turn, activity: Activity) -> None:
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         mine = await store.registration(turn.tx, activity.id, retiree.id)
         seats = self._seats(activity) if activity.open_seats else texts.ACT_DETAILS_FULL.format(waiting=activity.waiting)
         lines = [texts.ACT_DETAILS.format(kind=activity.kind, title=activity.title, when=self._when(activity),
@@ -170,7 +170,7 @@ class ActivityService:
 
     async def _refusal(self, turn: Turn, activity: Activity) -> str | None:
         """Why this retiree may not sign up now (the toast key), having told them kindly; or None."""
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         reason = None
         if activity.status == "cancelled":
             reason, text = "cancelled", texts.ACT_IS_CANCELLED
@@ -187,7 +187,7 @@ class ActivityService:
         return reason
 
     async def _join(self, turn: Turn, activity: Activity, companion: bool | None, transport: bool | None) -> str | None:
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         mine = await store.registration(turn.tx, activity.id, retiree.id)
         if mine is not None and mine.status == "confirmed":
             await turn.reply(texts.ACT_ALREADY_CONFIRMED.format(code=mine.code), _back_to_list())
@@ -254,7 +254,7 @@ class ActivityService:
         await store.add_reminders(tx, registration_id, ahead)
 
     async def _ask_leave(self, turn: Turn, activity: Activity) -> None:
-        mine = await store.registration(turn.tx, activity.id, _bound(turn).id)
+        mine = await store.registration(turn.tx, activity.id, turn.bound_retiree.id)
         if mine is None or mine.status == "cancelled":
             await turn.reply(texts.ACT_NOT_REGISTERED.format(title=activity.title), _back_to_list())
             return
@@ -265,7 +265,7 @@ class ActivityService:
         ]))
 
     async def _quit(self, turn: Turn, activity: Activity) -> str | None:
-        mine = await store.registration(turn.tx, activity.id, _bound(turn).id)
+        mine = await store.registration(turn.tx, activity.id, turn.bound_retiree.id)
         if mine is None or mine.status == "cancelled":
             await turn.reply(texts.ACT_NOT_REGISTERED.format(title=activity.title), _back_to_list())
             return None
@@ -523,9 +523,3 @@ def _month_day(moment: datetime) -> str:
 
 def _short(title: str, limit: int = 16) -> str:
     return title if len(title) <= limit else title[: limit - 1] + "…"
-
-
-def _bound(turn: Turn) -> Retiree:
-    if turn.retiree is None:
-        raise RuntimeError("activities reached without a bound retiree")
-    return turn.retiree

@@ -181,7 +181,7 @@ class HelpService:
         return texts.HELP_SUMMARY.format(category=data["category"], content=words, urgency=urgency)
 
     async def _submit(self, turn: Turn) -> None:
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         data = turn.dialog.data
         parts = [Inbound(**p) for p in data.get("parts", [])]
         since = turn.now - timedelta(hours=1)
@@ -246,7 +246,7 @@ class HelpService:
 
     # ---- 我的求助 ----
     async def show_mine(self, turn: Turn) -> None:
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         requests = await help_store.for_retiree(turn.tx, retiree.id)
         await turn.go("idle")
         if not requests:
@@ -261,7 +261,7 @@ class HelpService:
     async def on_press(self, turn: Turn, action: str) -> str | None:
         """Inline buttons under help messages: view, add, solved, unsolved, rate."""
         _, verb, *args = action.split(":")
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         request = await help_store.get(turn.tx, int(args[0])) if args and args[0].isdigit() else None
         if request is None or request.retiree_id != retiree.id:
             await turn.show_menu(texts.HELP_NOT_FOUND)
@@ -345,7 +345,7 @@ class HelpService:
 
     async def reopen_if_recent(self, turn: Turn, inbound: Inbound) -> bool:
         """Words outside any flow within REOPEN_WITHIN of a resolution belong to that request."""
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         latest = (await help_store.for_retiree(turn.tx, retiree.id, limit=1) or [None])[0]
         if latest is None or latest.status not in ("resolved", "closed") or latest.satisfaction is not None:
             return False
@@ -574,9 +574,3 @@ class HelpService:
             chat_id=chat_id, retiree_id=request.retiree_id, text=text, keyboard=keyboard,
             priority=Priority.NORMAL, source=f"help:{request.id}",
         ))
-
-
-def _bound(turn: Turn) -> Retiree:
-    if turn.retiree is None:
-        raise RuntimeError("help reached without a bound retiree")
-    return turn.retiree

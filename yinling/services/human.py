@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from yinling import texts
-from yinling.models import Inbound, Retiree
+from yinling.models import Inbound
 from yinling.services.core import Core
 from yinling.services.notify import notify_staff
 from yinling.services.turn import Turn, back_keyboard, main_menu
@@ -17,7 +17,7 @@ class HumanService:
         self.core = core
 
     async def on_menu(self, turn: Turn) -> None:
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         liaison = await staff_store.get(turn.tx, retiree.liaison_id) if retiree.liaison_id else None
         office_phone = self.core.settings.office_phone
         if liaison and liaison.phone:
@@ -55,7 +55,7 @@ class HumanService:
         await self._keep(turn, inbound)
 
     async def _keep(self, turn: Turn, inbound: Inbound) -> None:
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         await message_store.insert(turn.tx, retiree.id, inbound, now=turn.now)
         body = inbound.text if inbound.kind == "text" else texts.STAFF_MEDIA[inbound.kind]
         if inbound.kind != "text" and inbound.text:
@@ -63,9 +63,3 @@ class HumanService:
         await notify_staff(
             self.core, turn.tx, texts.STAFF_MESSAGE.format(name=retiree.name, id=retiree.id, body=body)
         )
-
-
-def _bound(turn: Turn) -> Retiree:
-    if turn.retiree is None:  # the conversation router only sends bound people here
-        raise RuntimeError("找人工 reached without a bound retiree")
-    return turn.retiree

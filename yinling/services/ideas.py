@@ -38,7 +38,6 @@ from yinling.models import (
     Keyboard,
     OutgoingMessage,
     Priority,
-    Retiree,
 )
 from yinling.services.audit import audit
 from yinling.services.core import Core
@@ -169,7 +168,7 @@ class IdeaService:
         return texts.IDEA_SUMMARY.format(field=data["field"], content=_content([Inbound(**p) for p in data["parts"]]))
 
     async def _submit(self, turn: Turn) -> None:
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         field = turn.dialog.data["field"]
         parts = [Inbound(**p) for p in turn.dialog.data.get("parts", [])]
         summary = (next((p.text for p in parts if p.text), "") or "")[:200]
@@ -184,7 +183,7 @@ class IdeaService:
 
     # ---- 我的金点子 ----
     async def show_mine(self, turn: Turn) -> None:
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         ideas = await store.for_retiree(turn.tx, retiree.id, limit=MINE_LIMIT)
         await turn.go(dialog_store.IDLE)
         if not ideas:
@@ -197,7 +196,7 @@ class IdeaService:
     async def on_press(self, turn: Turn, action: str) -> str | None:
         """Inline buttons under idea messages: idea:view:{id} (their own ideas only)."""
         _, verb, *args = [*action.split(":"), ""][:3]
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         # A forged button may say anything: only a number that can be an id is looked up.
         number = args[0] if args and args[0].isdigit() and len(args[0]) <= 18 else None
         idea = await store.get(turn.tx, int(number)) if number else None
@@ -402,9 +401,3 @@ def _months(start: datetime, end: datetime) -> list[str]:
         months.append(f"{year:04d}-{month:02d}")
         year, month = (year, month + 1) if month < 12 else (year + 1, 1)
     return months
-
-
-def _bound(turn: Turn) -> Retiree:
-    if turn.retiree is None:
-        raise RuntimeError("金点子 reached without a bound retiree")
-    return turn.retiree

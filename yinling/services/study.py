@@ -33,7 +33,6 @@ from yinling.models import (
     Keyboard,
     OutgoingMessage,
     Priority,
-    Retiree,
     StudyPiece,
     StudyPieceFields,
     StudySubscription,
@@ -61,11 +60,6 @@ MENU_BUTTONS = {
 def study_keyboard() -> Keyboard:
     return Keyboard.choices([texts.STUDY_TODAY_BUTTON, texts.STUDY_PAST_BUTTON],
                             [texts.STUDY_MINE_BUTTON, texts.STUDY_SETTINGS_BUTTON], [texts.BACK_BUTTON])
-
-
-def _bound(turn: Turn) -> Retiree:
-    assert turn.retiree is not None  # the conversation lets only bound retirees this far
-    return turn.retiree
 
 
 def _clock_label(hhmm: str) -> str:
@@ -97,7 +91,7 @@ class StudyService:
     # ================================ the retiree, in the chat ================================
     async def on_menu(self, turn: Turn) -> None:
         await turn.go(STATE)
-        sub = await store.subscription(turn.tx, _bound(turn).id)
+        sub = await store.subscription(turn.tx, turn.bound_retiree.id)
         text = (texts.STUDY_MENU_SUBSCRIBED.format(time=_clock_label(sub.push_time)) if sub and sub.active
                 else texts.STUDY_MENU_UNSUBSCRIBED)
         await turn.reply(text, study_keyboard())
@@ -173,7 +167,7 @@ class StudyService:
         assert piece.shown_on is not None
         heading = (texts.STUDY_HEADING_TODAY if piece.shown_on == self.core.clock.today()
                    else texts.STUDY_HEADING_PAST).format(day=self._day_label(piece.shown_on))
-        read = await store.read_of(turn.tx, _bound(turn).id, piece.id)
+        read = await store.read_of(turn.tx, turn.bound_retiree.id, piece.id)
         text = piece_text(piece, heading)
         if read is None:
             keyboard = Keyboard.inline([Button(label=texts.STUDY_DONE_BUTTON, action=f"study:done:{piece.id}")])
@@ -184,7 +178,7 @@ class StudyService:
         await turn.reply(text, keyboard)
 
     async def _read(self, turn: Turn, piece: StudyPiece) -> str:
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         if await store.read_of(turn.tx, retiree.id, piece.id) is not None:  # a second tap: no second point
             if piece.quiz:
                 await self._ask_quiz(turn, piece)
@@ -203,7 +197,7 @@ class StudyService:
         if piece.quiz is None:
             await self._show_piece(turn, piece, today=False)
             return
-        read = await store.read_of(turn.tx, _bound(turn).id, piece.id)
+        read = await store.read_of(turn.tx, turn.bound_retiree.id, piece.id)
         if read is None:
             await turn.reply(texts.STUDY_READ_FIRST, Keyboard.inline(
                 [Button(label=texts.STUDY_DONE_BUTTON, action=f"study:done:{piece.id}")]))
@@ -221,7 +215,7 @@ class StudyService:
         if quiz is None or choice >= len(quiz.options):
             await turn.show_menu(texts.BUTTON_EXPIRED_MENU)
             return texts.BUTTON_EXPIRED
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         read = await store.read_of(turn.tx, retiree.id, piece.id)
         if read is None:
             await self._ask_quiz(turn, piece)
@@ -245,7 +239,7 @@ class StudyService:
             await turn.reply(texts.STUDY_PAST_NONE, study_keyboard())
             return
         shown = pieces[:PAST_PAGE]
-        read = await store.reads_among(turn.tx, _bound(turn).id, [p.id for p in shown])
+        read = await store.reads_among(turn.tx, turn.bound_retiree.id, [p.id for p in shown])
         rows = [[Button(label=texts.STUDY_PAST_ITEM.format(
             date=self._day_label(p.shown_on), title=p.title if len(p.title) <= 14 else p.title[:13] + "…",
             mark=" ✔" if p.id in read else ""), action=f"study:piece:{p.id}")] for p in shown if p.shown_on]
@@ -254,7 +248,7 @@ class StudyService:
         await turn.reply(texts.STUDY_PAST_LIST, Keyboard.inline(*rows))
 
     async def _show_mine(self, turn: Turn) -> None:
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         today = self.core.clock.today()
         progress = await store.progress(turn.tx, retiree.id, today=today)
         text = texts.STUDY_MINE.format(streak=progress.streak, points=progress.points,
@@ -282,7 +276,7 @@ class StudyService:
 
     # ---- subscription ----
     async def _subscription(self, turn: Turn) -> StudySubscription:
-        retiree = _bound(turn)
+        retiree = turn.bound_retiree
         return await store.subscription(turn.tx, retiree.id) or StudySubscription(retiree_id=retiree.id)
 
     async def _show_settings(self, turn: Turn) -> None:

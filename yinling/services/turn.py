@@ -42,6 +42,13 @@ class Turn:
     now: datetime
     replies: list[str] = field(default_factory=list)
 
+    @property
+    def bound_retiree(self) -> Retiree:
+        """The retiree of this chat, for steps the conversation reaches only once they are bound."""
+        if self.retiree is None:
+            raise RuntimeError("a step for bound retirees was reached without one")
+        return self.retiree
+
     async def reply(self, text: str, keyboard: Keyboard | None = None) -> None:
         """Answer in this chat, ahead of any bulk sending."""
         self.replies.append(text)
