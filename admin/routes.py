@@ -12,8 +12,11 @@ from pydantic import BaseModel
 
 from admin.keys import ROUTE_META
 from admin.parsing import PageQuery
+from yinling.models import InboxMessage
 from admin.views import activities, audit, auth, broadcasts, health, openapi, registrations, retirees, study, webhook
+from admin.views import calendar as calendar_views
 from admin.views import help as help_views
+from admin.views import inbox as inbox_views
 from admin.views import ideas as idea_views
 
 XLSX_MEDIA = retirees.XLSX
@@ -192,6 +195,43 @@ ROUTES: tuple[Route, ...] = (
           "Stop what is not yet sent", response=broadcasts.Stopped, tag="broadcasts"),
     Route("POST", "/api/v1/broadcasts/{id}/remind", broadcasts.remind_broadcast, STAFF,
           "Send it again to those who have not tapped 已阅", response=broadcasts.Reminded, tag="broadcasts"),
+    # ---- the staff inbox (收件箱) and conversations ----
+    Route("GET", "/api/v1/inbox", inbox_views.inbox, STAFF,
+          "What needs a person: open help requests and unanswered messages, urgent first, with counts",
+          query=inbox_views.InboxQuery, response=inbox_views.InboxPage, tag="inbox"),
+    Route("GET", "/api/v1/inbox/messages/{id}", inbox_views.get_message, STAFF,
+          "One message a person sent outside a help request", response=InboxMessage, tag="inbox"),
+    Route("POST", "/api/v1/inbox/messages/{id}/handled", inbox_views.mark_handled, STAFF,
+          "Mark a message handled (409 if it was already)", response=InboxMessage, tag="inbox"),
+    Route("POST", "/api/v1/inbox/messages/{id}/assign", inbox_views.assign, STAFF,
+          "Give a message to a staff member (a liaison: to themselves)", body=inbox_views.AssignBody,
+          response=InboxMessage, tag="inbox"),
+    Route("GET", "/api/v1/inbox/messages/{id}/media", inbox_views.message_media, STAFF,
+          "The voice note or photo of a message", response_media="application/octet-stream", tag="inbox"),
+    Route("GET", "/api/v1/retirees/{id}/conversation", inbox_views.conversation, STAFF,
+          "Everything said and sent in the retiree's chat, in order (voice and photos as media refs)",
+          query=inbox_views.ConversationQuery, response=inbox_views.Conversation, tag="inbox"),
+    Route("GET", "/api/v1/retirees/{id}/conversation/media", inbox_views.conversation_media, STAFF,
+          "A voice note or photo from the conversation (update_id: an 'in' entry's ref)",
+          query=inbox_views.MediaQuery, response_media="application/octet-stream", tag="inbox"),
+    Route("POST", "/api/v1/retirees/{id}/messages", inbox_views.send_message, STAFF,
+          "Write to the retiree in the chat (verbatim, under your name); their next words come back to you",
+          body=inbox_views.MessageBody, response=inbox_views.MessageSent, status=201, tag="inbox"),
+    # ---- the office calendar (办公日历): holidays and make-up workdays for working-day SLAs ----
+    Route("GET", "/api/v1/calendar", calendar_views.get_year, EVERYONE,
+          "A year's holidays and make-up workdays as the office set them, and whether the year is known "
+          "(else its working days are counted Monday to Friday)",
+          query=calendar_views.YearQuery, response=calendar_views.YearOut, tag="calendar"),
+    Route("POST", "/api/v1/calendar/import", calendar_views.import_days, ADMIN,
+          "Import holidays and make-up workdays from .csv or .json: date, kind, name (all or nothing; "
+          "bad rows listed; days already set are replaced)",
+          body_media="multipart/form-data", response=calendar_views.ImportOut, tag="calendar"),
+    Route("PUT", "/api/v1/calendar/{date}", calendar_views.set_day, ADMIN,
+          "Set one day (date: 2027-01-01): a holiday, or a weekend day worked (调休上班)",
+          body=calendar_views.DayBody, response=calendar_views.DayOut, tag="calendar"),
+    Route("DELETE", "/api/v1/calendar/{date}", calendar_views.delete_day, ADMIN,
+          "Remove a day: it goes back to the official package's say, or Monday to Friday",
+          status=204, tag="calendar"),
     # ---- audit ----
     Route("GET", "/api/v1/audit", audit.list_audit, ADMIN, "The audit log, newest first",
           query=audit.AuditQuery, response=audit.AuditPage, tag="audit"),
@@ -207,6 +247,6 @@ def webhook_route(path: str) -> Route:
 def add_routes(app: web.Application, routes: tuple[Route, ...]) -> None:
     meta = app.setdefault(ROUTE_META, {})
     for route in routes:
-        # Ids match digits only, so /retirees/import is never taken for /retirees/{id}.
-        path = route.path.replace("{id}", r"{id:\d+}")
+        # Ids match digits only, so /retirees/import is never taken for /retirees/{id}; dates likewise.
+        path = route.path.replace("{id}", r"{id:\d+}").replace("{date}", r"{date:\d{4}-\d{2}-\d{2}}")
         meta[app.router.add_route(route.method, path, route.handler)] = route

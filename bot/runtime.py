@@ -1,15 +1,16 @@
-"""The bot's moving parts in one object: the PTB Application (polling, or fed by the webhook) and
-the outbox sender. `yinling serve` starts one; the e2e tests start one against the sandbox."""
+"""The bot's moving parts in one object: the intake (updates stored before they are acknowledged,
+from our own long polling or from the webhook), the PTB Application that handles them, and the
+outbox sender. `yinling serve` starts one; the e2e tests start one against the sandbox."""
 from __future__ import annotations
 
 import asyncio
 import logging
 from urllib.parse import urlparse
 
-from telegram import Update
-
 from bot.app import ALLOWED_UPDATES, build_application, register_commands
 from bot.context import YinlingContext
+from bot.intake import Intake
+from bot.polling import Poller
 from bot.sender import Sender, SendLimits
 from bot.transport import TelegramTransport
 from yinling.config import Settings
@@ -29,7 +30,12 @@ class BotRuntime:
         self.settings = settings
         self.services = services
         self.polling = not settings.webhook_url
-        self.application = build_application(settings, services, polling=self.polling)
+        # No PTB Updater in either mode: it acknowledges updates before they are stored.
+        self.application = build_application(settings, services, polling=False)
+        self.intake = Intake(self.application, services.core.db, services.core.clock)
+        self.application.add_error_handler(self.intake.record_error)  # after the one that apologises
+        self.poller = (Poller(self.application.bot, self.intake, allowed_updates=ALLOWED_UPDATES)
+                       if self.polling else None)
         self.transport = TelegramTransport(self.application.bot, paid_broadcast=settings.paid_broadcast)
         self.sender = Sender(
             services,
@@ -44,16 +50,17 @@ class BotRuntime:
         self._sender_task = asyncio.create_task(self.sender.run(), name="outbox-sender")
         await self.application.initialize()
         await register_commands(self.application)
-        if self.polling:
-            assert self.application.updater is not None
-            await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        await self.application.start()
+        # What was stored but not processed before a crash goes first, then whatever arrives.
+        await self.intake.start()
+        if self.poller is not None:
+            await self.poller.start()
         else:
             await self.application.bot.set_webhook(
                 url=self.settings.webhook_url,  # type: ignore[arg-type]
                 secret_token=self.settings.webhook_secret,
                 allowed_updates=ALLOWED_UPDATES,
             )
-        await self.application.start()
         assert self.application.job_queue is not None  # the job-queue extra is a dependency
         jobs = self.application.job_queue
         jobs.run_repeating(_prune_update_ids, interval=3600, first=60, name="prune-update-ids")
@@ -62,16 +69,19 @@ class BotRuntime:
         jobs.run_repeating(_activity_jobs, interval=tick, first=min(1.0, tick), name="activity-reminders")
         jobs.run_repeating(_study_push, interval=tick, first=min(1.0, tick), name="study-push")
         jobs.run_repeating(_scheduled_broadcasts, interval=tick, first=min(1.0, tick), name="scheduled-broadcasts")
+        jobs.run_repeating(_message_notices, interval=tick, first=min(1.0, tick), name="message-notices")
         log.info("bot started (%s)", "polling" if self.polling else "webhook")
 
     async def feed_update(self, data: dict) -> None:
-        """A webhook delivery: hand the update to the Application like polling would."""
-        await self.application.update_queue.put(Update.de_json(data, self.application.bot))
+        """A webhook delivery (a dict with an int update_id): returns once it is stored, so the
+        webhook may answer 200; handled from the store like a polled one. Raises if not stored."""
+        await self.intake.receive([data])
 
     async def stop(self) -> None:
         """Graceful: no new updates, finish those in hand, then let the sender finish its sends."""
-        if self.application.updater is not None and self.application.updater.running:
-            await self.application.updater.stop()
+        if self.poller is not None:
+            await self.poller.stop()
+        await self.intake.stop()
         if self.application.running:
             await self.application.stop()
         await self.sender.stop()
@@ -115,3 +125,10 @@ async def _scheduled_broadcasts(context: YinlingContext) -> None:
     sent = await context.services.broadcasts.do_send_due()
     if sent:
         log.info("broadcasts: %d scheduled notices sent to the outbox", sent)
+
+
+async def _message_notices(context: YinlingContext) -> None:
+    """New messages from retirees, told to their liaisons and the staff group in groups."""
+    sent = await context.services.inbox.do_notify_new_messages()
+    if sent:
+        log.info("inbox: %d grouped notices of new messages queued", sent)

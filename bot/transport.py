@@ -1,26 +1,36 @@
 """Delivering one outbox message through the Bot API, and saying how it went.
 
 The sender decides what to do with each outcome; this module only knows Telegram's vocabulary:
-429 -> RetryLater(rate_limited), 403 blocked/deactivated -> Unreachable, other 400/403 -> Failed,
-network trouble and 5xx -> RetryLater.
+429 -> RetryLater(rate_limited), 403 blocked/deactivated -> Unreachable, other 400/403 -> Failed
+(a 400 never succeeds on a second try, the group-upgraded one included), network trouble and
+5xx -> RetryLater.
+
+One outbox row is one Bot API call: the outbox cuts long texts into rows when they are queued
+(yinling/outbox.py). A row that still needs several calls (a text queued too long by a path that
+bypasses `Outbox.enqueue`, or queued before the outbox cut texts) remembers, in this process, how
+many of its calls went through, so a retry resumes after the last delivered part instead of
+sending the first one again.
 """
 from __future__ import annotations
 
+import functools
 import warnings
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Literal, Protocol
 
 from telegram import Bot, InputFile
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.keyboards import render
 from yinling.models import QueuedMessage
+from yinling.text_split import TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT, split_text, utf16_len
 
-TEXT_LIMIT = 4096  # Telegram counts UTF-16 code units
-CAPTION_LIMIT = 1024
+TEXT_LIMIT = TELEGRAM_TEXT_LIMIT  # Telegram counts UTF-16 code units
+CAPTION_LIMIT = TELEGRAM_CAPTION_LIMIT
 
 
 @dataclass(frozen=True)
@@ -62,43 +72,22 @@ def retry_after_seconds(exc: RetryAfter) -> float:
     return max(seconds, 1.0)
 
 
-def utf16_len(text: str) -> int:
-    return len(text.encode("utf-16-le")) // 2
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Split `text` into pieces Telegram accepts, preferring line breaks; never loses a character."""
-    pieces: list[str] = []
-    rest = text
-    while utf16_len(rest) > limit:
-        cut = _fit(rest, limit)
-        newline = rest.rfind("\n", 0, cut)
-        if newline > cut // 2:
-            cut = newline + 1
-        pieces.append(rest[:cut])
-        rest = rest[cut:]
-    pieces.append(rest)
-    return [p for p in pieces if p] or [text]
-
-
-def _fit(text: str, limit: int) -> int:
-    """The longest prefix length (in code points) within `limit` UTF-16 units."""
-    units = 0
-    for index, ch in enumerate(text):
-        units += 2 if ord(ch) > 0xFFFF else 1
-        if units > limit:
-            return index
-    return len(text)
-
-
 class TelegramTransport:
     def __init__(self, bot: Bot, *, paid_broadcast: bool = False) -> None:
         self.bot = bot
         self.paid_broadcast = paid_broadcast
         # A local file sent to many (a notice's photo) is uploaded once; Telegram's file_id after.
         self._uploaded: dict[str, str] = {}
+        # outbox id -> (calls already delivered, Telegram's id of the last), for rows of several calls
+        self._progress: dict[int, tuple[int, int | None]] = {}
 
     async def deliver(self, message: QueuedMessage) -> Outcome:
+        outcome = await self._outcome(message)
+        if not isinstance(outcome, RetryLater):
+            self._progress.pop(message.id, None)  # done with, one way or the other
+        return outcome
+
+    async def _outcome(self, message: QueuedMessage) -> Outcome:
         try:
             return Sent(await self._send(message))
         except RetryAfter as exc:
@@ -112,6 +101,8 @@ class TelegramTransport:
             return Failed(f"403: {exc.message}")
         except BadRequest as exc:
             return Failed(f"400: {exc.message}")
+        except ChatMigrated as exc:  # a 400 too: the group became a supergroup with a new id
+            return Failed(f"400: {exc.message}")
         except NetworkError as exc:  # includes timeouts and 5xx answers
             return RetryLater(after=0.0, error=f"network: {exc.message}")
         except TelegramError as exc:
@@ -124,18 +115,37 @@ class TelegramTransport:
             # sandbox assumes it does; Telegram does not say), and a reply must not wait behind it.
             extra["allow_paid_broadcast"] = True
         markup = render(message.keyboard)
-        if message.media is not None:
-            return await self._send_media(message, markup, extra)
-        pieces = split_text(message.text)
-        sent = None
-        for index, piece in enumerate(pieces):
-            last = index == len(pieces) - 1
-            sent = await self.bot.send_message(
-                message.chat_id, piece, reply_markup=markup if last else None, **extra
-            )
-        return sent.message_id if sent else None
+        steps = self._steps(message, markup, extra)
+        if len(steps) == 1:
+            return await steps[0]()
+        done, last_id = self._progress.get(message.id, (0, None))
+        for index in range(done, len(steps)):
+            last_id = await steps[index]()
+            self._progress[message.id] = (index + 1, last_id)
+        return last_id
 
-    async def _send_media(self, message: QueuedMessage, markup, extra: dict) -> int | None:
+    def _steps(self, message: QueuedMessage, markup, extra: dict) -> list[Callable[[], Awaitable[int | None]]]:
+        """The Bot API calls `message` takes, in order, the keyboard on the last."""
+        text_fits = utf16_len(message.text) <= TEXT_LIMIT
+        if message.media is None:
+            pieces = [message.text] if text_fits else split_text(message.text, TEXT_LIMIT)
+            media_steps: list[Callable[[], Awaitable[int | None]]] = []
+        elif utf16_len(message.text) <= CAPTION_LIMIT:
+            return [lambda: self._send_media(message, message.text or None, markup, extra)]
+        else:
+            pieces = split_text(message.text, TEXT_LIMIT)
+            media_steps = [lambda: self._send_media(message, None, None, extra)]
+        last = len(pieces) - 1
+        return media_steps + [
+            functools.partial(self._send_text, message.chat_id, piece, markup if i == last else None, extra)
+            for i, piece in enumerate(pieces)
+        ]
+
+    async def _send_text(self, chat_id: int, text: str, markup, extra: dict) -> int | None:
+        sent = await self.bot.send_message(chat_id, text, reply_markup=markup, **extra)
+        return sent.message_id
+
+    async def _send_media(self, message: QueuedMessage, caption: str | None, markup, extra: dict) -> int | None:
         media = message.media
         assert media is not None
         payload: str | InputFile
@@ -144,22 +154,13 @@ class TelegramTransport:
             payload = media.file_id or uploaded or ""
         else:
             payload = InputFile(Path(media.path or "").read_bytes(), filename=Path(media.path or "file").name)
-        fits = utf16_len(message.text) <= CAPTION_LIMIT
-        caption = message.text if fits else None
         send = {"photo": self.bot.send_photo, "voice": self.bot.send_voice, "document": self.bot.send_document}[
             media.kind
         ]
-        sent = await send(message.chat_id, payload, caption=caption, reply_markup=markup if fits else None, **extra)
+        sent = await send(message.chat_id, payload, caption=caption, reply_markup=markup, **extra)
         if isinstance(payload, InputFile) and media.path and (file_id := _file_id(sent, media.kind)):
             self._uploaded[media.path] = file_id
-        if fits:
-            return sent.message_id
-        last = None
-        for index, piece in enumerate(pieces := split_text(message.text)):
-            last = await self.bot.send_message(
-                message.chat_id, piece, reply_markup=markup if index == len(pieces) - 1 else None, **extra
-            )
-        return last.message_id if last else sent.message_id
+        return sent.message_id
 
 
 def _file_id(sent, kind: str) -> str | None:

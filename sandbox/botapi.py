@@ -354,10 +354,10 @@ def _allowed_updates(p: Params) -> list[str] | None:
 def _confirm(bot: BotState, offset: int) -> None:
     if offset > 0:
         while bot.updates and bot.updates[0]["update_id"] < offset:
-            bot.updates.popleft()
+            bot.acknowledge_head()
     elif offset < 0:
         while len(bot.updates) > -offset:
-            bot.updates.popleft()
+            bot.acknowledge_head()
 
 
 @method("getUpdates")

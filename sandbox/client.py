@@ -161,6 +161,11 @@ class SandboxClient:
         data = await self.request("GET", f"/sandbox/bots/{bot_id}/calls", params={"method": method})
         return list(data["calls"])
 
+    async def acknowledged(self, bot_id: int, start: int = 0) -> list[int]:
+        """Update ids the bot acknowledged (Telegram forgot them then), in order, from `start`."""
+        data = await self.request("GET", f"/sandbox/bots/{bot_id}/acknowledged", params={"start": start})
+        return list(data["update_ids"])
+
     async def callback_answers(self, bot_id: int, callback_query_id: str | None = None) -> list[JSON]:
         data = await self.request("GET", f"/sandbox/bots/{bot_id}/callback_answers",
                                   params={"callback_query_id": callback_query_id})

@@ -130,6 +130,7 @@ class ControlApi:
             r.get("/sandbox/bots/{bot_id}/chats/{chat_id}/keyboard", self.keyboard),
             r.get("/sandbox/bots/{bot_id}/callback_answers", self.callback_answers),
             r.get("/sandbox/bots/{bot_id}/calls", self.calls),
+            r.get("/sandbox/bots/{bot_id}/acknowledged", self.acknowledged),
             r.post("/sandbox/bots/{bot_id}/faults", self.add_fault),
             r.get("/sandbox/config", self.get_config),
             r.post("/sandbox/config", self.set_config),
@@ -571,6 +572,14 @@ class ControlApi:
             c for c in bot.calls if wanted is None or c["method"].lower() == wanted.lower()
         ]
         return {"calls": calls}
+
+    @_control
+    async def acknowledged(self, request: web.Request) -> JSON:
+        """Update ids the bot acknowledged (getUpdates offset past them, webhook 2xx), in order;
+        `start` skips the first ones, for reading a long run in steps."""
+        bot = self._bot(request)
+        start = _int(request.query.get("start", "0"), "start") or 0
+        return {"update_ids": bot.acknowledged[start:], "total": len(bot.acknowledged)}
 
     @_control
     async def add_fault(self, request: web.Request) -> JSON:

@@ -286,6 +286,10 @@ class BotState:
         self.next_update_id = random.Random(self.id).randint(10_000_000, 900_000_000)
         self.updates: deque[JSON] = deque()
         self.updates_changed = Notifier()
+        # Ids of updates the bot acknowledged, in that order: by calling getUpdates with an offset
+        # past them, or by answering their webhook delivery 2xx. Telegram forgets an update then,
+        # so a bot that had not stored it by that moment has lost it (the crash tests count these).
+        self.acknowledged: list[int] = []
         self.allowed_updates: list[str] | None = None
         self.poll_generation = 0
         self.webhook: Webhook | None = None
@@ -330,6 +334,12 @@ class BotState:
         self.updates.append({"update_id": update_id, update_type: payload})
         self.updates_changed.notify()
         return update_id
+
+    def acknowledge_head(self) -> JSON:
+        """Removes the oldest pending update, which the bot acknowledged."""
+        update = self.updates.popleft()
+        self.acknowledged.append(update["update_id"])
+        return update
 
     def drop_pending(self) -> None:
         self.updates.clear()

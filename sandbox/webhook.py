@@ -76,7 +76,7 @@ class WebhookDelivery:
                 return
             if error is None:
                 if bot.updates and bot.updates[0] is update:
-                    bot.updates.popleft()
+                    bot.acknowledge_head()
                 delay = self._config.webhook_retry_initial
                 if reply is not None and self.execute_reply is not None:
                     try:

@@ -7,6 +7,8 @@
     yinling staff list | set-role USERNAME ROLE | reset-password USERNAME [--password-stdin]
     yinling staff link USERNAME TELEGRAM_USER_ID   act from the staff group (接单, replying to cards)
     yinling roster import FILE         import the roster (台账) from .xlsx or .csv, all or nothing
+    yinling calendar import FILE       import holidays and make-up workdays (.csv or .json), all or nothing
+    yinling calendar show [YEAR]       the office calendar of a year, and whether the year is known
 
 This is the composition root's front door: the faces (bot, admin, sandbox) are imported inside the
 commands that run them, so the core stays free of telegram and aiohttp.
@@ -165,6 +167,46 @@ def cmd_roster(args: argparse.Namespace) -> None:
     print(f"imported: {result['created']} created, {result['updated']} updated")
 
 
+def cmd_calendar(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from yinling.errors import InvalidInput
+    from yinling.models import Actor, Staff
+    from yinling.services.calendar import missing_warning
+
+    if args.action == "show":
+        if args.year is not None and not 1900 <= args.year <= 2200:
+            _fail("YEAR must be from 1900 to 2200")
+
+        async def show(services):
+            return await services.calendar.year(args.year or services.core.clock.today().year)
+
+        view = _with_services(show)
+        for day in view.days:
+            print(f"{day.day.isoformat()}  {'放假' if day.kind == 'holiday' else '上班'}  {day.name}")
+        rest = "the holiday package" if view.package_knows else "Monday to Friday"
+        print(f"{view.year}: {len(view.days)} day(s) set by the office; the other days follow {rest}")
+        if view.guessed:
+            print(f"warning: {missing_warning([view.year])}")
+        return
+    path = Path(args.file)
+    if not path.is_file():
+        _fail(f"no such file: {path}")
+    operator = Actor(staff=Staff(id=0, username="cli", display_name="命令行", role="admin"), ip="cli")
+
+    async def work(services):
+        try:
+            return await services.calendar.do_import(operator, path.name, path.read_bytes())
+        except InvalidInput as exc:
+            for row in exc.extra.get("rows", []):
+                print(f"第 {row['line']} 行  {row.get('column') or ''}  {row['message']}", file=sys.stderr)
+            raise
+
+    result = _with_services(work)
+    years = sorted({d.day.year for d in result.days})
+    print(f"imported: {result.created} created, {result.updated} updated ({', '.join(map(str, years))})")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yinling", description="银龄助手 Yinling")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -202,6 +244,15 @@ def build_parser() -> argparse.ArgumentParser:
     importer = roster.add_parser("import", help="import .xlsx or .csv (all or nothing)")
     importer.add_argument("file")
     importer.set_defaults(func=cmd_roster)
+
+    calendar = sub.add_parser("calendar", help="the office calendar: holidays and make-up workdays (调休)")
+    calendar_actions = calendar.add_subparsers(dest="action", required=True)
+    calendar_import = calendar_actions.add_parser("import", help="import .csv or .json (date, kind, name)")
+    calendar_import.add_argument("file")
+    calendar_show = calendar_actions.add_parser("show", help="a year's days (default: this year)")
+    calendar_show.add_argument("year", nargs="?", type=int)
+    for sub_parser in (calendar_import, calendar_show):
+        sub_parser.set_defaults(func=cmd_calendar)
     return parser
 
 

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     )
     office_phone: str | None = Field(None, description="The office's phone, told to retirees")
     help_requests_per_hour: int = Field(10, ge=1, description="New help requests one retiree may open an hour")
+    message_notice_minutes: float = Field(
+        5.0, ge=0, le=1440,
+        description="New messages from retirees are told to their liaison (and the staff group) grouped, at most once per this many minutes",
+    )
     sla: dict[str, dict[str, str]] = Field(
         default_factory=lambda: dict(DEFAULT_SLA),
         description="Help request SLAs: {priority or priority/category: {first_response, resolution}}",

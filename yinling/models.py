@@ -627,3 +627,109 @@ class Attachment(Frozen):
     size: int
     path: str
     created_at: datetime
+
+
+# ---- the staff inbox (收件箱) and a retiree's conversation ------------------------------------------
+
+InboxFilter = Literal["all", "mine", "unassigned", "urgent", "overdue"]
+MessageOrigin = Literal["unprompted", "human", "left", "kept", "reply", "emergency"]
+
+
+class InboxMessage(Frozen):
+    """Something a person said outside a help request, waiting for (or answered by) staff."""
+
+    id: int
+    retiree_id: int | None = None
+    chat_id: int | None = None
+    retiree_name: str | None = None
+    liaison_id: int | None = None
+    kind: Literal["text", "voice", "photo", "document"]
+    text: str | None = None
+    file_id: str | None = None
+    origin: str
+    urgent: bool = False
+    assignee_id: int | None = None
+    handled_at: datetime | None = None
+    handled_by: int | None = None
+    created_at: datetime
+
+
+class InboxItem(Frozen):
+    """One line of the inbox: an open help request or an unanswered message."""
+
+    kind: Literal["help", "message"]
+    id: int
+    retiree_id: int | None = None
+    retiree_name: str | None = None
+    liaison_id: int | None = None
+    assignee_id: int | None = None
+    urgent: bool
+    overdue: bool
+    status: str
+    origin: str | None = None
+    preview: str
+    created_at: datetime
+
+
+class ConversationEntry(Frozen):
+    """One thing said in a retiree's chat: by them (in) or to them (out), in order."""
+
+    direction: Literal["in", "out"]
+    at: datetime
+    kind: str
+    text: str | None = None
+    file_id: str | None = None
+    ref: int = Field(description="the update id (in) or the outbox id (out)")
+    status: str | None = None  # out: queued, claimed, sent, failed, cancelled
+    source: str | None = None  # out: what caused it (chat, help:12, broadcast:3, staff-message:5 ...)
+
+
+# ---- the intake: every update as received, before and after it is processed ------------------------
+
+InboundKind = Literal["text", "voice", "photo", "document", "contact", "press", "command", "other", "unparseable"]
+
+
+class InboundRecord(Frozen):
+    """One update as the intake stores it: the channel-neutral columns a face read from it, and its
+    JSON as received. `error` is set for an update that cannot be processed at all (unparseable): it
+    is stored already processed, so nothing retries it forever."""
+
+    update_id: int
+    chat_id: int | None = None
+    user_id: int | None = None
+    kind: InboundKind
+    text: str | None = None  # message text or caption; for a press, the button's label (else its data)
+    file_id: str | None = None
+    raw: str
+    error: str | None = None
+
+
+class StoredUpdate(Frozen):
+    """An intake row. `raw` is read only where asked for (a restart re-reads it; a conversation does not)."""
+
+    update_id: int
+    chat_id: int | None = None
+    user_id: int | None = None
+    kind: InboundKind
+    text: str | None = None
+    file_id: str | None = None
+    raw: str | None = None
+    received_at: datetime
+    processed_at: datetime | None = None
+    error: str | None = None
+
+
+# ---- the office calendar (working days for SLAs) --------------------------------------------------
+
+CalendarDayKind = Literal["holiday", "workday"]
+
+
+class CalendarDay(Frozen):
+    """A day the office calendar sets: an official holiday, or a make-up workday (调休) on a weekend.
+    `updated_by` is the staff username (None when given by a file before it was stored)."""
+
+    day: date
+    kind: CalendarDayKind
+    name: str = ""
+    updated_at: datetime | None = None
+    updated_by: str | None = None

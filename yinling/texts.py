@@ -175,10 +175,7 @@ ADD_MORE_BUTTON = "补充说明"
 MINE_HELP_BUTTON = "📋 我的求助"
 MINE_PROMPT = "请点下面的按钮，选择要看的内容。"
 
-# Words that make a request urgent wherever they appear (falls, chest pain, breathlessness ...).
-URGENT_WORDS = ("摔倒", "摔了", "跌倒", "胸痛", "胸口痛", "喘不上气", "喘不过气", "呼吸困难", "晕倒", "昏倒",
-                "昏迷", "出血", "流血", "着火", "起火", "火灾", "煤气", "中风")
-
+# Emergency words (falls, chest pain, ...) are one catalogue for the whole chat: yinling/emergency.py.
 STAFF_HELP_CARD = "【求助单 #{id}】{urgent}{name}（#{retiree_id}）· {category}\n{summary}\n联系干部：{liaison}"
 STAFF_URGENT_MARK = "🔴紧急 "
 HELP_MERGED = "您的求助单 #{id} 和 #{into} 是同一件事，已经合并，以后请看 #{into} 的消息。"
@@ -390,3 +387,44 @@ BROADCAST_REMINDER = "📢 提醒：这条通知您还没有点「已阅」，�
 BROADCAST_ACKED = "好的，已记下您看过这条通知了。谢谢！"
 BROADCAST_ACK_TOAST = "已记下，谢谢"
 BROADCAST_ACK_AGAIN_TOAST = "已经记下了"
+
+
+# ---- 求助单: staff close or reopen a request (the retiree hears every change of state) ----
+HELP_CLOSED_BY_STAFF = "您的求助单 #{id} 工作人员已办结。如果还有需要，直接在这里告诉我们就行。"
+HELP_REOPENED_BY_STAFF = "您的求助单 #{id} 已重新打开，工作人员会继续跟进。"
+
+# ---- emergency words, anywhere (yinling/emergency.py holds the catalogue) ----------------------------
+EMERGENCY_ADVICE = (
+    "⚠️ 您说的情况可能很危险！\n"
+    "有生命危险，请马上拨打 120 急救电话；着火请拨打 119。"
+)
+EMERGENCY_GAS = "闻到煤气味：不要开灯、不要打火、不要打电话，先开窗，到屋外再打 119 或燃气公司电话。"
+EMERGENCY_FIRE = "着火了：先离开屋子，不要坐电梯，到安全的地方再打 119。"
+EMERGENCY_CALL_LIAISON = "也可以马上打给您的联系干部{liaison}：{phone}。"
+EMERGENCY_CALL_OFFICE = "也可以马上打给工作人员：{phone}。"
+EMERGENCY_STAFF_TOLD = "您说的话已经记下，工作人员已经收到紧急提醒。"
+STAFF_EMERGENCY = "🚨【紧急】{who}说到「{kinds}」：\n{words}\n联系干部：{liaison}。请马上联系！"
+STAFF_WHO_RETIREE = "{name}（#{id}）"
+STAFF_WHO_UNKNOWN = "未验证的用户「{name}」（聊天 {chat}）"
+STAFF_CALL_PHONE = "\n电话：{phone}"
+STAFF_UNKNOWN_PERSON = "未验证的用户"
+
+# ---- the staff inbox: messages, replies to staff -------------------------------------------------------
+STAFF_MESSAGE_TO_RETIREE = "{staff}给您发来消息：\n{text}\n\n（想回复，直接打字或发语音就行。）"
+REPLY_FORWARDED = "收到了，已转给{staff}。"
+REPLY_FORWARDED_REQUEST = "收到了，已转给{staff}，补充到求助单 #{id}。"
+STAFF_REPLY_NOTICE = "【回复】{name}（#{id}）回复了您：{body}"
+STAFF_NEW_MESSAGES = "【新留言】有 {count} 条新留言待回复：{people}。请到收件箱查看。"
+STAFF_UNREACHABLE_CALL = "【无法联系】{name}（#{id}）{why}，机器人已发不出消息，请打电话联系：{phone}"
+NO_PHONE_ON_FILE = "（台账里没有电话）"
+
+# ---- words said where a button was expected: kept where they belong, and the retiree told so ----------
+SENT_THING = {"text": "您说的话", "voice": "您的语音", "photo": "您的照片", "document": "您的文件"}
+PASSED_TO_STAFF = "{thing}已经转给工作人员了。"
+TAP_TO_ANSWER = "请点下面的按钮回答。"
+HELP_STARTED_AS_OTHER = "已按「其他」记下{thing}。还有要补充的可以接着说，说完了请点「✅ 说完了」。"
+HELP_ADDED_TO_DRAFT = "{thing}已经加到这次求助里了（已记下 {count} 条）。"
+HELP_ASK_URGENCY_BUTTONS = "这件事急不急？请点「🔴 很急」或「不急」。"
+HELP_COMMENT_KEPT = "谢谢您的意见，已经记在求助单 #{id} 上，工作人员会看到。"
+IDEA_ADDED_TO_DRAFT = "{thing}已经加到这条金点子里了。"
+MINE_KEPT = "{thing}已经转给工作人员了。想看自己办的事，请点下面的按钮。"

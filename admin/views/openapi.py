@@ -14,6 +14,8 @@ from admin.parsing import MAX_ID
 
 REF = "#/components/schemas/{model}"
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
+_ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+_PATH_SCHEMAS = {"date": {"type": "string", "format": "date"}}  # path parameters that are not ids
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -84,7 +86,7 @@ def _operation(route, refs) -> dict[str, Any]:
     if route.roles:
         operation["description"] = f"Roles: {', '.join(sorted(route.roles))}."
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1, "maximum": MAX_ID}}
+        {"name": name, "in": "path", "required": True, "schema": _PATH_SCHEMAS.get(name, _ID_SCHEMA)}
         for name in _PATH_PARAM.findall(route.path)
     ]
     if route.query:

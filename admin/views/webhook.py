@@ -1,4 +1,10 @@
-"""Telegram's webhook: updates POSTed with the secret header. Checked in constant time."""
+"""Telegram's webhook: updates POSTed with the secret header. Checked in constant time.
+
+200 means "stored": the sink (the bot's intake) returns only once the update is committed, and
+Telegram forgets an update it got a 2xx for. Anything short of that answers an error, and Telegram
+sends the update again. An update PTB cannot parse is stored too (marked unparseable, processed) and
+answered 200: an error would have Telegram resend it forever.
+"""
 from __future__ import annotations
 
 import hmac
@@ -26,7 +32,12 @@ async def receive_update(request: web.Request) -> web.Response:
         data = json.loads(await request.read())
     except (ValueError, UnicodeDecodeError):
         return error_response(400, "invalid_json", "body is not JSON")
-    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):
+    if not isinstance(data, dict) or not isinstance(data.get("update_id"), int) or isinstance(data["update_id"], bool):
         return error_response(400, "invalid_update", "update_id missing")
-    await request.app[UPDATE_SINK](data)
+    try:
+        await request.app[UPDATE_SINK](data)
+    except Exception as exc:  # not stored: Telegram must send it again
+        # The type only: an exception's message may quote the update.
+        log.error("update %s could not be stored (%s); answering 503", data["update_id"], type(exc).__name__)
+        return error_response(503, "not_stored", "update not stored; send it again")
     return web.json_response({"ok": True})

@@ -72,7 +72,7 @@ async def test_a_huge_body_gets_413(api):
 # ---- the route table ----
 
 def sample_path(path: str) -> str:
-    return path.replace("{id}", "1")
+    return path.replace("{id}", "1").replace("{date}", "2027-01-01")
 
 
 async def test_every_route_the_server_answers_is_in_the_route_table(settings, services):

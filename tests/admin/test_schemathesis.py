@@ -39,6 +39,7 @@ from yinling.clock import FakeClock
 from yinling.services import build_services
 from yinling.models import Inbound
 from yinling.store import ideas as idea_store
+from yinling.store import inbox as inbox_store
 from yinling.store import registrations as registration_store
 from yinling.store.database import Database
 from yinling.store.migrate import migrate
@@ -51,7 +52,8 @@ TIMEOUT = 30  # seconds for any one step in the server's loop
 
 async def _seed(db: Database, clock: FakeClock) -> None:
     """The office of tests/admin/conftest.py (four staff, two retirees) plus two pending registrations
-    and two ideas (in words: a voice note's media would need the bot's token, 503), so the small ids
+    and two ideas and two inbox messages (in words: a voice note's media would need the bot's token,
+    503), so the small ids
     the coverage phase tries (1, 2) reach real rows on every route."""
     office = await seed_office(db, clock)
     async with db.transaction() as tx:
@@ -63,6 +65,8 @@ async def _seed(db: Database, clock: FakeClock) -> None:
             idea_id = await idea_store.create(tx, retiree_id=retiree_id, field="城市建设", summary=f"建议{n}",
                                               now=clock.now())
             await idea_store.add_part(tx, idea_id, Inbound(kind="text", text=f"建议{n}"), now=clock.now())
+            await inbox_store.insert_message(tx, retiree_id=retiree_id, chat_id=None, origin="unprompted",
+                                             inbound=Inbound(kind="text", text=f"留言{n}"), now=clock.now())
 
 
 class LiveOffice:
@@ -150,6 +154,10 @@ CONFIG = SchemathesisConfig.from_dict({
                      "POST /api/v1/help-requests/{id}/status", "POST /api/v1/help-requests/{id}/assign",
                      "POST /api/v1/help-requests/{id}/replies", "POST /api/v1/help-requests/{id}/notes",
                      "POST /api/v1/help-requests/{id}/merge",
+                     # assignees (422), words that are only spaces, someone not in the chat (409), and a
+                     # pattern cannot tell 2026-02-31 from a real day
+                     "POST /api/v1/inbox/messages/{id}/assign", "POST /api/v1/retirees/{id}/messages",
+                     "GET /api/v1/retirees/{id}/conversation",
                      # a pattern cannot tell 2026-02-31 from a real day
                      "GET /api/v1/stats/help",
                      # times must be in order and ahead; capacity not below those confirmed; check-in of
@@ -165,7 +173,9 @@ CONFIG = SchemathesisConfig.from_dict({
                      "POST /api/v1/study/pieces", "PATCH /api/v1/study/pieces/{id}",
                      "POST /api/v1/study/pieces/import", "GET /api/v1/stats/study",
                      # a notice's audience must hold someone, its time be ahead, its file a photo or document
-                     "POST /api/v1/broadcasts", "POST /api/v1/broadcasts/attachments")
+                     "POST /api/v1/broadcasts", "POST /api/v1/broadcasts/attachments",
+                     # an office calendar file's rows (dates, kinds)
+                     "POST /api/v1/calendar/import")
     ],
 })
 schema = schemathesis.openapi.from_dict(OPENAPI, config=CONFIG)

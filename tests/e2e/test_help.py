@@ -45,7 +45,7 @@ async def test_a_retiree_asks_with_text_voice_and_photo_and_the_liaisons_answer_
     await zhang.wait_for_bot_message("已记下 3 条")
     await zhang.tap(texts.DONE_BUTTON)
     await zhang.wait_for_bot_message("急不急")
-    assert await zhang.keyboard_labels() == [[texts.URGENT_BUTTON, texts.NOT_URGENT_BUTTON], [texts.BACK_BUTTON]]
+    assert await zhang.keyboard_labels() == [[texts.URGENT_BUTTON, texts.NOT_URGENT_BUTTON], [texts.BACK_BUTTON, texts.HUMAN_BUTTON]]
     await zhang.tap(texts.NOT_URGENT_BUTTON)
     summary = await zhang.wait_for_bot_message("请核对")
     assert "卫生间的水龙头一直滴水" in summary["text"] and "语音 1 条" in summary["text"] and "照片 1 条" in summary["text"]

@@ -7,7 +7,8 @@ from tests.factories import OTHER_ROSTER_PHONE, ROSTER_PHONE, add_retiree
 from yinling import texts
 from yinling.store import ideas as idea_store
 
-FIELD_ROWS = [["城市建设", "公共服务"], ["乡村振兴", "社会治理"], ["关心下一代", "文明创建"], ["其他"], [texts.BACK_BUTTON]]
+FIELD_ROWS = [["城市建设", "公共服务"], ["乡村振兴", "社会治理"], ["关心下一代", "文明创建"], ["其他"],
+              [texts.BACK_BUTTON, texts.HUMAN_BUTTON]]
 
 
 async def propose(person, field: str, *said: str) -> dict:
@@ -38,7 +39,7 @@ async def test_an_idea_from_the_chat_is_reviewed_adopted_and_implemented_and_the
     assert asked["text"] == texts.IDEA_CHOOSE_FIELD and await zhang.keyboard_labels() == FIELD_ROWS
     await zhang.tap("城市建设")
     await zhang.wait_for_bot_message("请说说您的金点子")
-    assert await zhang.keyboard_labels() == [[texts.DONE_BUTTON], [texts.BACK_BUTTON]]
+    assert await zhang.keyboard_labels() == [[texts.DONE_BUTTON], [texts.BACK_BUTTON, texts.HUMAN_BUTTON]]
     await zhang.send_text("建议在幸福路和和平路口加装红绿灯，老人过马路太危险")
     await zhang.wait_for_bot_message("已记下 1 条")
     await zhang.send_voice(duration=8)
@@ -49,7 +50,7 @@ async def test_an_idea_from_the_chat_is_reviewed_adopted_and_implemented_and_the
     summary = await zhang.wait_for_bot_message("请核对")
     assert "方面：城市建设" in summary["text"] and "老人过马路太危险" in summary["text"]
     assert "语音 1 条" in summary["text"] and "照片 1 条" in summary["text"]
-    assert await zhang.keyboard_labels() == [[texts.CONFIRM_BUTTON], [texts.RETELL_BUTTON], [texts.BACK_BUTTON]]
+    assert await zhang.keyboard_labels() == [[texts.CONFIRM_BUTTON], [texts.RETELL_BUTTON], [texts.BACK_BUTTON, texts.HUMAN_BUTTON]]
     await zhang.tap(texts.CONFIRM_BUTTON)
     received = await zhang.wait_for_bot_message("已收到")
     idea_id = await db.fetch_value("SELECT max(id) FROM ideas")

@@ -66,7 +66,7 @@ async def test_menu_help_and_cancel_work_at_every_step(app, sb, db, clock):
     await zhang.tap("☎️ 找人工")
     human = await zhang.wait_for_bot_message("联系干部")
     assert "王芳" in human["text"] and "13900001001" in human["text"]
-    assert await zhang.keyboard_labels() == [["↩️ 返回主菜单"]]
+    assert await zhang.keyboard_labels() == [["↩️ 返回主菜单", "☎️ 找人工"]]
     await zhang.send_text("/help")
     assert (await zhang.wait_for_bot_message("使用方法"))["text"] == texts.HELP
     await zhang.send_text("/cancel")

@@ -114,7 +114,7 @@ async def test_every_main_menu_button_opens_its_feature(services, db, clock):
 async def test_a_menu_button_whose_feature_is_not_wired_answers_kindly_and_keeps_the_menu(services, db, clock):
     from yinling.services.conversation import ConversationService
 
-    bare = ConversationService(services.core, services.people, services.human)  # no features registered
+    bare = ConversationService(services.core, services.people, services.human, services.inbox)  # no features
     events = await bound(services, db, clock)
     await bare.do_message(events.next(), Inbound(kind="text", text="📖 每日学习"))
     rows = await outbox_rows(db, TELEGRAM_USER)
@@ -136,7 +136,11 @@ async def test_find_a_person_names_the_liaison_and_passes_on_what_is_said(servic
     assert [(m.kind, m.text, m.file_id) for m in kept] == [("voice", None, "voice-1"), ("text", "我家水管漏了", None)]
     staff_texts = [r["text"] for r in await outbox_rows(db, STAFF_CHAT_ID)]
     assert any("找人工" in t and "王芳" in t for t in staff_texts)
-    assert any(t.endswith("[语音]") for t in staff_texts) and any("我家水管漏了" in t for t in staff_texts)
+    # the words themselves wait in the inbox; the group hears of them grouped, once
+    assert await services.inbox.do_notify_new_messages() == 1
+    staff_texts = [r["text"] for r in await outbox_rows(db, STAFF_CHAT_ID)]
+    assert staff_texts[-1] == texts.STAFF_NEW_MESSAGES.format(count=2, people="张建国 2 条")
+    assert await services.inbox.do_notify_new_messages() == 0
 
 
 async def test_back_and_cancel_always_return_to_the_menu(services, db, clock):

@@ -120,7 +120,7 @@ async def test_resolved_then_solved_then_rated_once_with_a_comment(chat, db, ser
     assert (await chat.last())["text"] == texts.HELP_CLOSED_THANKS
     assert await chat.press(f"help:rate:{request.id}:满意") == "满意"
     await chat.send("王芳很耐心")
-    assert (await chat.last())["text"] == texts.HELP_COMMENT_THANKS
+    assert (await chat.last())["text"] == texts.HELP_COMMENT_KEPT.format(id=request.id)
     assert await chat.press(f"help:rate:{request.id}:不满意") == texts.HELP_ALREADY_RATED
     request = await help_store.get(db, request.id)
     assert (request.status, request.satisfaction, request.satisfaction_comment) == ("closed", "满意", "王芳很耐心")

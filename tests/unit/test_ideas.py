@@ -101,7 +101,7 @@ async def test_the_menu_button_starts_the_flow_with_the_fields_as_buttons(zhang)
     asked = await zhang.last()
     assert asked["text"] == texts.IDEA_CHOOSE_FIELD != texts.COMING_SOON.format(feature="金点子")
     assert keyboard_labels(asked) == [["城市建设", "公共服务"], ["乡村振兴", "社会治理"], ["关心下一代", "文明创建"],
-                                      ["其他"], [texts.BACK_BUTTON]]
+                                      ["其他"], [texts.BACK_BUTTON, texts.HUMAN_BUTTON]]
     assert await zhang.state() == "idea.field"
 
 
@@ -111,12 +111,13 @@ async def test_text_voice_and_photo_then_confirm_gives_the_number_and_tells_staf
     await zhang.send("建议在幸福路口加装红绿灯", VOICE, PHOTO)
     part_received = await zhang.last()
     assert part_received["text"] == texts.IDEA_PART_RECEIVED.format(count=3)
-    assert keyboard_labels(part_received) == [[texts.DONE_BUTTON], [texts.BACK_BUTTON]]
+    assert keyboard_labels(part_received) == [[texts.DONE_BUTTON], [texts.BACK_BUTTON, texts.HUMAN_BUTTON]]
     await zhang.send(texts.DONE_BUTTON)
     summary = await zhang.last()
     assert summary["text"] == texts.IDEA_SUMMARY.format(
         field=CITY, content="建议在幸福路口加装红绿灯；路口照片（另有语音 1 条、照片 1 条）")
-    assert keyboard_labels(summary) == [[texts.CONFIRM_BUTTON], [texts.RETELL_BUTTON], [texts.BACK_BUTTON]]
+    assert keyboard_labels(summary) == [[texts.CONFIRM_BUTTON], [texts.RETELL_BUTTON],
+                                        [texts.BACK_BUTTON, texts.HUMAN_BUTTON]]
     await zhang.send(texts.CONFIRM_BUTTON)
     idea_id = await db.fetch_value("SELECT max(id) FROM ideas")
     done = await zhang.last()

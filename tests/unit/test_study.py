@@ -73,7 +73,7 @@ async def test_the_study_menu_offers_four_big_buttons_and_says_how_to_subscribe(
     assert last["text"] == texts.STUDY_MENU_UNSUBSCRIBED
     labels = [b["label"] for row in last["keyboard"]["rows"] for b in row]
     assert labels == [texts.STUDY_TODAY_BUTTON, texts.STUDY_PAST_BUTTON, texts.STUDY_MINE_BUTTON,
-                      texts.STUDY_SETTINGS_BUTTON, texts.BACK_BUTTON]
+                      texts.STUDY_SETTINGS_BUTTON, texts.BACK_BUTTON, texts.HUMAN_BUTTON]
 
 
 async def test_settings_offer_the_four_times_and_a_time_still_ahead_starts_today(people, db):
@@ -280,7 +280,8 @@ async def test_words_typed_in_the_study_menu_are_kept_for_staff(people, db):
     [zhang] = await people(1)
     await zhang.say("📖 每日学习")
     await zhang.say("我想学怎么用微信视频，谁能教教我")
-    assert (await zhang.last())["text"] == texts.MESSAGE_KEPT
+    assert (await zhang.last())["text"] == (texts.PASSED_TO_STAFF.format(thing="您说的话") + "\n"
+                                            + texts.STUDY_MENU_AGAIN)
     assert await db.fetch_value("SELECT count(*) FROM inbound_messages WHERE retiree_id = ?", (zhang.retiree_id,)) == 1
 
 

@@ -13,11 +13,13 @@ from yinling.services.delivery import DeliveryService
 from yinling.services.help import HelpService
 from yinling.services.help_stats import HelpStatsService
 from yinling.services.human import HumanService
+from yinling.services.inbox import InboxService
 from yinling.services.ideas import IdeaService
 from yinling.services.maintenance import MaintenanceService
 from yinling.services.activities import ActivityService
 from yinling.services.audit import AuditService
 from yinling.services.broadcasts import BroadcastService
+from yinling.services.calendar import CalendarService
 from yinling.services.registrations import RegistrationService
 from yinling.services.roster import RosterService
 from yinling.services.staff import StaffService
@@ -32,6 +34,7 @@ class Services:
     core: Core
     people: PeopleService
     human: HumanService
+    inbox: InboxService
     conversation: ConversationService
     help: HelpService
     help_stats: HelpStatsService
@@ -46,23 +49,28 @@ class Services:
     registrations: RegistrationService
     audit: AuditService
     ideas: IdeaService
+    calendar: CalendarService  # the office calendar; its in-memory copy serves the SLAs
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     core = Core(settings=settings, db=db, clock=clock, outbox=Outbox(clock))
+    calendar = CalendarService(core)  # first: it registers the calendar the SLAs read
     people = PeopleService(core)
-    human = HumanService(core)
+    inbox = InboxService(core)
+    inbox.add_warnings(calendar.warnings)
+    human = HumanService(core, inbox)
     roster = RosterService(core)
-    help_service = HelpService(core)
-    conversation = ConversationService(core, people, human)
+    help_service = HelpService(core, human)
+    conversation = ConversationService(core, people, human, inbox)
     conversation.on_menu("help", help_service.on_menu)
     conversation.on_state("help", help_service.on_message)
     conversation.on_press("help", help_service.on_press)
     conversation.on_mine(texts.MINE_HELP_BUTTON, help_service.show_mine)
     conversation.on_leave(help_service.on_leave)
     conversation.before_keeping(help_service.reopen_if_recent)
-    activities = ActivityService(core)
+    activities = ActivityService(core, human)
     conversation.on_menu("activities", activities.on_menu)
+    conversation.on_state("act", activities.on_message)
     conversation.on_press("act", activities.on_press)
     conversation.on_mine(texts.MINE_ACTIVITIES_BUTTON, activities.show_mine)
     study = StudyService(core, human)
@@ -81,6 +89,7 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         core=core,
         people=people,
         human=human,
+        inbox=inbox,
         conversation=conversation,
         help=help_service,
         help_stats=HelpStatsService(core),
@@ -95,4 +104,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         registrations=RegistrationService(core, roster),
         audit=AuditService(core),
         ideas=ideas,
+        calendar=calendar,
     )

@@ -5,7 +5,8 @@ serialised and BEGIN IMMEDIATE also serialises other processes), so capacity is 
 retiree is never registered twice (also a UNIQUE constraint), and the waiting list is served in
 arrival order (`seq`).
 
-Chat buttons (inline; stateless, so an old button still does the right thing):
+Chat buttons (inline; stateless, so an old button still does the right thing; the retiree's side is in
+activities_chat.py):
     act:list · act:view:{id} · act:join:{id}[:{companion 0|1}[:{transport 0|1}]] · act:leave:{id} (asks)
     · act:quit:{id} (gives the place up)
 Capacity counts retirees; a family companion is counted beside them (for seating and buses), not
@@ -33,20 +34,18 @@ from yinling.models import (
     Retiree,
 )
 from yinling.services.audit import audit
+from yinling.services.activities_chat import ActivityChat
 from yinling.services.core import Core
+from yinling.services.human import HumanService
 from yinling.services.roster import aged_cutoff
-from yinling.services.turn import Turn, main_menu
 from yinling.store import activities as store
 from yinling.store import audiences
-from yinling.store import dialogs as dialog_store
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
 from yinling.store.database import Transaction
 
 EVE_HOUR = 18  # the evening-before reminder, local time
 SOON = timedelta(hours=2)  # the second reminder, before the start
-LIST_LIMIT = 10  # activities shown as buttons at once
-MINE_SINCE = timedelta(days=7)  # 我的活动 also shows what ended this past week
 REMINDER_BATCH = 500
 CODE_SPACE = 9000  # four-digit codes 1000-9999; past that many arrivals a code grows to six digits
 
@@ -65,9 +64,10 @@ def reminder_times(activity: Activity | ActivityFields, tz) -> list[tuple[str, d
     return [("eve", eve), ("soon", activity.starts_at - SOON)]
 
 
-class ActivityService:
-    def __init__(self, core: Core) -> None:
+class ActivityService(ActivityChat):
+    def __init__(self, core: Core, human: HumanService) -> None:
         self.core = core
+        self.human = human  # words said at a sign-up question reach a person
 
     # ---- wording -------------------------------------------------------------------------------
     def _local(self, moment: datetime) -> datetime:
@@ -82,148 +82,6 @@ class ActivityService:
 
     def _seats(self, activity: Activity) -> str:
         return texts.ACT_SEATS_LEFT.format(n=activity.open_seats) if activity.open_seats else texts.ACT_FULL_WAIT
-
-    # ================================ the retiree, in the chat ================================
-    async def on_menu(self, turn: Turn) -> None:
-        retiree = turn.bound_retiree
-        await turn.go(dialog_store.IDLE)
-        record = await retiree_store.get_record(turn.tx, retiree.id)
-        today = self.core.clock.today()
-        offered = [a for a in await store.open_for_signup(turn.tx, now=turn.now)
-                   if record is not None and a.audience.includes(record, today)][:LIST_LIMIT]
-        if not offered:
-            await turn.reply(texts.ACT_NONE, main_menu())
-            return
-        rows = []
-        for activity in offered:
-            mine = await store.registration(turn.tx, activity.id, retiree.id)
-            state = texts.ACT_MINE_STATUS[mine.status] if mine and mine.status != "cancelled" else self._seats(activity)
-            label = texts.ACT_LIST_ITEM.format(date=_month_day(self._local(activity.starts_at)),
-                                               title=_short(activity.title), seats=state)
-            rows.append([Button(label=label, action=f"act:view:{activity.id}")])
-        await turn.reply(texts.ACT_LIST, Keyboard.inline(*rows))
-
-    async def show_mine(self, turn: Turn) -> None:
-        """我的 -> 我的活动: what they signed up for or wait for, soonest first."""
-        retiree = turn.bound_retiree
-        await turn.go(dialog_store.IDLE)
-        mine = await store.for_retiree(turn.tx, retiree.id, since=turn.now - MINE_SINCE)
-        if not mine:
-            await turn.reply(texts.ACT_MINE_NONE, main_menu())
-            return
-        rows = []
-        for activity, registration in mine:
-            status = "cancelled" if activity.status == "cancelled" else registration.status
-            label = texts.ACT_LIST_ITEM.format(date=_month_day(self._local(activity.starts_at)),
-                                               title=_short(activity.title), seats=texts.ACT_MINE_STATUS[status])
-            rows.append([Button(label=label, action=f"act:view:{activity.id}")])
-        await turn.reply(texts.ACT_MINE_LIST, Keyboard.inline(*rows))
-
-    async def on_press(self, turn: Turn, action: str) -> str | None:
-        _, verb, *args = action.split(":")
-        if verb == "list":
-            await self.on_menu(turn)
-            return None
-        counted = verb == "view"  # only the details show counts; a sign-up counts inside its transaction
-        activity = await store.get(turn.tx, int(args[0]), counted=counted) if args and args[0].isdigit() else None
-        if activity is None:
-            await turn.show_menu(texts.ACT_NOT_FOUND)
-            return None
-        if verb == "view":
-            await self._show(turn, activity)
-        elif verb == "join":
-            answers = [a == "1" if a in ("0", "1") else None for a in args[1:3]]
-            return await self._join(turn, activity, *(answers + [None, None])[:2])
-        elif verb == "leave":
-            await self._ask_leave(turn, activity)
-        elif verb == "quit":
-            return await self._quit(turn, activity)
-        else:
-            await turn.show_menu(texts.BUTTON_EXPIRED_MENU)
-        return None
-
-    async def _show(self, turn: Turn, activity: Activity) -> None:
-        retiree = turn.bound_retiree
-        mine = await store.registration(turn.tx, activity.id, retiree.id)
-        seats = self._seats(activity) if activity.open_seats else texts.ACT_DETAILS_FULL.format(waiting=activity.waiting)
-        lines = [texts.ACT_DETAILS.format(kind=activity.kind, title=activity.title, when=self._when(activity),
-                                          place=activity.place, deadline=self._deadline(activity), seats=seats)]
-        if activity.description:
-            lines.append(activity.description)
-        if activity.companion_allowed:
-            lines.append(texts.ACT_DETAILS_COMPANION)
-        buttons: list[Button] = []
-        if activity.status == "cancelled":
-            lines = [texts.ACT_IS_CANCELLED.format(title=activity.title)]
-        elif mine is not None and mine.status == "confirmed":
-            lines.append(texts.ACT_DETAILS_YOU_CONFIRMED.format(code=mine.code))
-            buttons.append(Button(label=texts.LEAVE_BUTTON, action=f"act:leave:{activity.id}"))
-        elif mine is not None and mine.status == "waiting":
-            position = await store.waiting_position(turn.tx, activity.id, mine.seq)
-            lines.append(texts.ACT_DETAILS_YOU_WAITING.format(position=position))
-            buttons.append(Button(label=texts.LEAVE_WAITING_BUTTON, action=f"act:leave:{activity.id}"))
-        elif activity.signup_deadline > turn.now:
-            label = texts.JOIN_BUTTON if activity.open_seats else texts.WAIT_BUTTON
-            buttons.append(Button(label=label, action=f"act:join:{activity.id}"))
-        rows = [[b] for b in buttons] + [[Button(label=texts.ACT_BACK_TO_LIST, action="act:list")]]
-        await turn.reply("\n".join(lines), Keyboard.inline(*rows))
-
-    async def _refusal(self, turn: Turn, activity: Activity) -> str | None:
-        """Why this retiree may not sign up now (the toast key), having told them kindly; or None."""
-        retiree = turn.bound_retiree
-        reason = None
-        if activity.status == "cancelled":
-            reason, text = "cancelled", texts.ACT_IS_CANCELLED
-        elif activity.starts_at <= turn.now:
-            reason, text = "started", texts.ACT_STARTED
-        elif activity.signup_deadline <= turn.now:
-            reason, text = "deadline", texts.ACT_DEADLINE_PASSED
-        elif activity.audience.kind != "everyone":  # the whole file is read only when it matters
-            record = await retiree_store.get_record(turn.tx, retiree.id)
-            if record is None or not activity.audience.includes(record, self.core.clock.today()):
-                reason, text = "not_for_you", texts.ACT_NOT_FOR_YOU
-        if reason is not None:
-            await turn.reply(text.format(title=activity.title), _back_to_list())
-        return reason
-
-    async def _join(self, turn: Turn, activity: Activity, companion: bool | None, transport: bool | None) -> str | None:
-        retiree = turn.bound_retiree
-        mine = await store.registration(turn.tx, activity.id, retiree.id)
-        if mine is not None and mine.status == "confirmed":
-            await turn.reply(texts.ACT_ALREADY_CONFIRMED.format(code=mine.code), _back_to_list())
-            return texts.ACT_TOAST["already"]
-        if mine is not None and mine.status == "waiting":
-            position = await store.waiting_position(turn.tx, activity.id, mine.seq)
-            await turn.reply(texts.ACT_ALREADY_WAITING.format(position=position), _back_to_list())
-            return texts.ACT_TOAST["already"]
-        if (refusal := await self._refusal(turn, activity)) is not None:
-            return texts.ACT_TOAST[refusal]
-        if activity.companion_allowed and companion is None:
-            await turn.reply(texts.ACT_ASK_COMPANION, Keyboard.inline([
-                Button(label=texts.WITH_COMPANION_BUTTON, action=f"act:join:{activity.id}:1"),
-                Button(label=texts.ALONE_BUTTON, action=f"act:join:{activity.id}:0"),
-            ]))
-            return None
-        if activity.ask_transport and transport is None:
-            said = "1" if companion else "0"
-            await turn.reply(texts.ACT_ASK_TRANSPORT, Keyboard.inline([
-                Button(label=texts.NEED_TRANSPORT_BUTTON, action=f"act:join:{activity.id}:{said}:1"),
-                Button(label=texts.NO_TRANSPORT_BUTTON, action=f"act:join:{activity.id}:{said}:0"),
-            ]))
-            return None
-        status = "confirmed" if await store.confirmed_count(turn.tx, activity.id) < activity.capacity else "waiting"
-        _, seq, code = await self._register(turn.tx, activity, retiree, mine, status=status,
-                                           companion=bool(companion), transport=bool(transport), now=turn.now)
-        if status == "confirmed":
-            extras = (texts.ACT_EXTRA_COMPANION if companion else "") + (texts.ACT_EXTRA_TRANSPORT if transport else "")
-            await turn.reply(texts.ACT_CONFIRMED.format(title=activity.title, when=self._when(activity),
-                                                        place=activity.place, code=code, extras=extras),
-                             Keyboard.inline([Button(label=texts.LEAVE_BUTTON, action=f"act:leave:{activity.id}")]))
-        else:
-            position = await store.waiting_position(turn.tx, activity.id, seq)
-            await turn.reply(texts.ACT_WAITING.format(title=activity.title, position=position), Keyboard.inline(
-                [Button(label=texts.LEAVE_WAITING_BUTTON, action=f"act:leave:{activity.id}")]))
-        return texts.ACT_TOAST[status]
 
     async def _register(
         self, tx: Transaction, activity: Activity, retiree: Retiree, previous: ActivityRegistration | None, *,
@@ -252,33 +110,6 @@ class ActivityService:
         """Only reminders still ahead: none for a time already past at sign-up."""
         ahead = [(kind, due) for kind, due in reminder_times(activity, self.core.clock.tz) if due > now]
         await store.add_reminders(tx, registration_id, ahead)
-
-    async def _ask_leave(self, turn: Turn, activity: Activity) -> None:
-        mine = await store.registration(turn.tx, activity.id, turn.bound_retiree.id)
-        if mine is None or mine.status == "cancelled":
-            await turn.reply(texts.ACT_NOT_REGISTERED.format(title=activity.title), _back_to_list())
-            return
-        question = texts.ACT_ASK_LEAVE if mine.status == "confirmed" else texts.ACT_ASK_LEAVE_WAITING
-        await turn.reply(question.format(title=activity.title), Keyboard.inline([
-            Button(label=texts.LEAVE_CONFIRM_BUTTON, action=f"act:quit:{activity.id}"),
-            Button(label=texts.KEEP_BUTTON, action=f"act:view:{activity.id}"),
-        ]))
-
-    async def _quit(self, turn: Turn, activity: Activity) -> str | None:
-        mine = await store.registration(turn.tx, activity.id, turn.bound_retiree.id)
-        if mine is None or mine.status == "cancelled":
-            await turn.reply(texts.ACT_NOT_REGISTERED.format(title=activity.title), _back_to_list())
-            return None
-        if activity.status == "published" and activity.starts_at <= turn.now:
-            await turn.reply(texts.ACT_STARTED.format(title=activity.title), _back_to_list())
-            return texts.ACT_TOAST["started"]
-        await store.update_registration(turn.tx, mine.id, now=turn.now, status="cancelled", cancelled_at=turn.now,
-                                        cancelled_by="retiree")
-        if mine.status == "confirmed":
-            await self._fill_seats(turn.tx, activity.id, turn.now)
-        wording = texts.ACT_LEFT if mine.status == "confirmed" else texts.ACT_LEFT_WAITING
-        await turn.reply(wording.format(title=activity.title), _back_to_list())
-        return texts.ACT_TOAST["left"]
 
     async def _fill_seats(self, tx: Transaction, activity_id: int, now: datetime) -> int:
         """Free seats go to the first in line, at once; each is told, with a way to give it up."""
@@ -512,14 +343,3 @@ class ActivityService:
                 await store.record_no_shows(tx, activity_id, now=now)
         return len(ended)
 
-
-def _back_to_list() -> Keyboard:
-    return Keyboard.inline([Button(label=texts.ACT_BACK_TO_LIST, action="act:list")])
-
-
-def _month_day(moment: datetime) -> str:
-    return f"{moment.month}月{moment.day}日"
-
-
-def _short(title: str, limit: int = 16) -> str:
-    return title if len(title) <= limit else title[: limit - 1] + "…"

@@ -1,11 +1,14 @@
 """The conversation: what an inbound chat event means, given who sent it and where they are.
 
 This is the one way in from any chat face: the Telegram handlers call exactly one `do_*` here.
-Order of precedence for a message from a bound retiree:
+Emergency words come before everything, from anyone, at any step: the advice and a phone to call
+are the very next reply, and the words are an urgent inbox item (yinling/services/inbox.py); then
+the message is handled as usual. Order of precedence for a message from a bound retiree:
   1. a way back (返回主菜单 and its plain words) always works;
   2. a main-menu label starts that feature, from any step; so does a 我的 item (我的求助 ...);
   3. otherwise the current dialog state decides;
-  4. outside any flow, what they said is kept and passed on (nothing a person writes is lost).
+  4. outside any flow: an answer to a recent staff message goes to its writer; words about a request
+     just resolved join it; anything else is kept for staff (nothing a person writes is lost).
 """
 from __future__ import annotations
 
@@ -13,10 +16,12 @@ from collections.abc import Awaitable, Callable
 
 from yinling import texts
 from yinling.models import ChatEvent, Contact, Inbound, Keyboard, OutgoingMessage, Priority
+from yinling.services import answers
 from yinling.services.core import Core
 from yinling.services.human import HUMAN, HumanService
+from yinling.services.inbox import InboxService
 from yinling.services.people import PeopleService
-from yinling.services.turn import Turn, back_keyboard, main_menu, run_turn
+from yinling.services.turn import Turn, back_keyboard, main_menu, nav_row, run_turn
 from yinling.store import dialogs as dialog_store
 
 MenuStep = Callable[[Turn], Awaitable[None]]
@@ -27,10 +32,11 @@ MINE = "mine"
 
 
 class ConversationService:
-    def __init__(self, core: Core, people: PeopleService, human: HumanService) -> None:
+    def __init__(self, core: Core, people: PeopleService, human: HumanService, inbox: InboxService) -> None:
         self.core = core
         self.people = people
         self.human = human
+        self.inbox = inbox
         self._menu: dict[str, MenuStep] = {"human": human.on_menu, "mine": self._mine}
         self._states: dict[str, StateStep] = {HUMAN: human.on_message, MINE: self._mine_choice}
         self._presses: dict[str, PressStep] = {}
@@ -86,7 +92,13 @@ class ConversationService:
         return await run_turn(self.core, event, lambda t: self.people.on_contact(t, contact))
 
     async def do_message(self, event: ChatEvent, inbound: Inbound) -> bool:
-        return await run_turn(self.core, event, self._bound_only(lambda t: self._message(t, inbound)))
+        handle = self._bound_only(lambda t: self._message(t, inbound))
+
+        async def step(turn: Turn) -> None:
+            await self.inbox.raise_alarm(turn, inbound)
+            await handle(turn)
+
+        return await run_turn(self.core, event, step)
 
     async def do_unsupported(self, event: ChatEvent) -> bool:
         async def step(turn: Turn) -> None:
@@ -155,6 +167,8 @@ class ConversationService:
         if state_step is not None:
             await state_step(turn, inbound)
             return
+        if await self.inbox.route_reply(turn, inbound):
+            return
         for claim in self._unprompted:
             if await claim(turn, inbound):
                 return
@@ -164,13 +178,13 @@ class ConversationService:
         """Whatever the retiree wrote in a flow they are leaving unfinished is kept as a 留言."""
         for step in self._on_leave:
             for inbound in await step(turn):
-                await self.human.keep_silently(turn, inbound)
+                await self.human.keep_silently(turn, inbound, "left")
 
-    async def _mine(self, turn: Turn) -> None:
+    async def _mine(self, turn: Turn, text: str = texts.MINE_PROMPT) -> None:
         labels = list(self._mine_items)
         rows = [labels[i : i + 2] for i in range(0, len(labels), 2)]
         await turn.go(MINE)
-        await turn.reply(texts.MINE_PROMPT, Keyboard.choices(*rows, [texts.BACK_BUTTON]))
+        await turn.reply(text, Keyboard.choices(*rows, nav_row()))
 
     def _mine_item(self, inbound: Inbound) -> MenuStep | None:
         if inbound.kind != "text":
@@ -179,8 +193,19 @@ class ConversationService:
         return next((step for label, step in self._mine_items.items() if texts.plain(label) == said), None)
 
     async def _mine_choice(self, turn: Turn, inbound: Inbound) -> None:
-        """Only reached with words that are no 我的 item (those are recognised anywhere)."""
-        await self._mine(turn)
+        """Words that are no 我的 item's exact label (those are recognised anywhere): an item named
+        without its 我的 (求助, 活动 ...) or as a voice note's caption opens it; anything else is passed
+        to staff, and the retiree told so with the 我的 buttons again."""
+        said = answers.key(answers.words(inbound))
+        item = next((step for label, step in self._mine_items.items()
+                     if said and said in (answers.key(label), answers.key(label).removeprefix("我的"))), None)
+        if item is not None:
+            if (media := answers.media_of(inbound)) is not None:
+                await self.human.keep_silently(turn, media)
+            await item(turn)
+            return
+        await self.human.keep_silently(turn, inbound)
+        await self._mine(turn, texts.MINE_KEPT.format(thing=texts.SENT_THING[inbound.kind]))
 
     def _coming_soon(self, action: str) -> MenuStep:
         async def step(turn: Turn) -> None:

@@ -6,9 +6,11 @@ from typing import Literal
 
 from yinling import texts
 from yinling.services.core import Core
-from yinling.services.notify import notify_staff
+from yinling.models import Priority, Retiree
+from yinling.services.notify import notify_person, notify_staff
 from yinling.store import outbox as outbox_store
 from yinling.store import retirees as retiree_store
+from yinling.store import staff as staff_store
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,17 @@ class DeliveryService:
                         tx,
                         texts.STAFF_UNREACHABLE.format(name=retiree.name, id=retiree.id, why=_STAFF_WHY[reason]),
                     )
+                    await self._tell_liaison(tx, retiree, reason)
+
+    async def _tell_liaison(self, tx, retiree: Retiree, reason: UnreachableReason) -> None:
+        """The liaison (when linked) hears directly, with the phone to call instead."""
+        if retiree.liaison_id is None:
+            return
+        liaison = await staff_store.get(tx, retiree.liaison_id)
+        record = await retiree_store.get_record(tx, retiree.id)
+        phone = record.phones[0] if record and record.phones else texts.NO_PHONE_ON_FILE
+        await notify_person(self.core, tx, liaison, texts.STAFF_UNREACHABLE_CALL.format(
+            name=retiree.name, id=retiree.id, why=_STAFF_WHY[reason], phone=phone), priority=Priority.NORMAL)
 
     async def do_record_failed(self, outbox_id: int, error: str) -> None:
         async with self.core.db.transaction() as tx:

@@ -5,7 +5,8 @@ Chat states (stored in the dialog, so a restart resumes mid-flow):
     help.add      adding to an existing request (我的求助 -> 补充说明), data: {"request": id}
     help.comment  the optional words after a satisfaction rating, data: {"request": id}
 A draft lives in the dialog's data ({"category", "parts", "urgent"}); leaving with parts unsent
-keeps them as a 留言 for staff, so nothing a person wrote is lost.
+keeps them as a 留言 for staff, so nothing a person wrote is lost. The steps themselves, 我的求助 and
+how words said instead of a button are kept are in help_chat.py.
 
 Statuses: new -> open (first reply or claim) <-> pending; -> resolved (staff) -> closed (the retiree
 says it is solved, or rates it); resolved -> open again when they say it is not, or write about it
@@ -17,10 +18,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from yinling import texts
+from yinling.emergency import is_emergency
 from yinling.errors import Conflict, InvalidInput, NotFound
 from yinling.media import CONTENT_TYPES, MediaSource, MediaUnavailable
 from yinling.models import (
-    HELP_CATEGORIES,
     MEDICAL_CATEGORIES,
     Actor,
     Button,
@@ -34,11 +35,14 @@ from yinling.models import (
 )
 from yinling.services.audit import audit
 from yinling.services.core import Core
+from yinling.services.help_chat import HelpChat
+from yinling.services.human import HumanService
 from yinling.services.memo import ShortMemo
 from yinling.services.notify import notify_person, notify_staff
-from yinling.services.turn import Turn, main_menu
+from yinling.services.turn import Turn
 from yinling.sla import due_times
 from yinling.store import help as help_store
+from yinling.store import inbox as inbox_store
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
 from yinling.store.database import Transaction
@@ -54,28 +58,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def is_urgent_text(text: str | None) -> bool:
-    return bool(text) and any(word in text for word in texts.URGENT_WORDS)
-
-
-def _label_is(text: str | None, label: str) -> bool:
-    return bool(text) and texts.plain(text) == texts.plain(label)
-
-
-def category_keyboard() -> Keyboard:
-    rows = [list(HELP_CATEGORIES[i : i + 2]) for i in range(0, len(HELP_CATEGORIES), 2)]
-    return Keyboard.choices(*rows, [texts.BACK_BUTTON])
-
-
-def describe_keyboard() -> Keyboard:
-    return Keyboard.choices([texts.DONE_BUTTON], [texts.BACK_BUTTON])
-
-
-def urgency_keyboard() -> Keyboard:
-    return Keyboard.choices([texts.URGENT_BUTTON, texts.NOT_URGENT_BUTTON], [texts.BACK_BUTTON])
-
-
-def confirm_keyboard() -> Keyboard:
-    return Keyboard.choices([texts.CONFIRM_BUTTON], [texts.RETELL_BUTTON], [texts.BACK_BUTTON])
+    return is_emergency(text)  # the one catalogue, as everywhere else in the chat
 
 
 def resolved_buttons(request_id: int) -> Keyboard:
@@ -95,91 +78,14 @@ def card_buttons(request_id: int) -> Keyboard:
     ])
 
 
-def rating_buttons(request_id: int) -> Keyboard:
-    return Keyboard.inline([Button(label=s, action=f"help:rate:{request_id}:{s}") for s in ("满意", "基本满意", "不满意")])
-
-
-class HelpService:
-    def __init__(self, core: Core) -> None:
+class HelpService(HelpChat):
+    def __init__(self, core: Core, human: HumanService) -> None:
         self.core = core
+        self.human = human  # words that belong nowhere else still reach a person
         self._counted = ShortMemo()  # queue totals and counts; cleared by every write here
 
     # ================================ the retiree, in the chat ================================
-    async def on_menu(self, turn: Turn) -> None:
-        await turn.go("help.category")
-        await turn.reply(texts.HELP_CHOOSE_CATEGORY, category_keyboard())
-
-    async def on_message(self, turn: Turn, inbound: Inbound) -> None:
-        step = turn.dialog.state.split(".", 1)[1] if "." in turn.dialog.state else "category"
-        await {
-            "category": self._choose_category,
-            "describe": self._describe,
-            "urgency": self._choose_urgency,
-            "confirm": self._confirm,
-            "add": self._add_more,
-            "comment": self._comment,
-        }.get(step, self._choose_category)(turn, inbound)
-
-    async def on_leave(self, turn: Turn) -> list[Inbound]:
-        """The retiree leaves the flow: parts they wrote but did not submit, to be kept."""
-        if turn.dialog.state.split(".")[0] != "help":
-            return []
-        return [Inbound(**part) for part in turn.dialog.data.get("parts", [])]
-
-    async def _choose_category(self, turn: Turn, inbound: Inbound) -> None:
-        category = texts.plain(inbound.text or "") if inbound.kind == "text" else ""
-        if category not in HELP_CATEGORIES:
-            await turn.reply(texts.HELP_CHOOSE_CATEGORY, category_keyboard())
-            return
-        await turn.go("help.describe", {"category": category, "parts": [], "urgent": False})
-        await turn.reply(texts.HELP_DESCRIBE, describe_keyboard())
-
-    async def _describe(self, turn: Turn, inbound: Inbound) -> None:
-        data = dict(turn.dialog.data)
-        if inbound.kind == "text" and _label_is(inbound.text, texts.DONE_BUTTON):
-            if not data.get("parts"):
-                await turn.reply(texts.HELP_NOTHING_YET, describe_keyboard())
-                return
-            await turn.go("help.urgency", data)
-            await turn.reply(texts.HELP_ASK_URGENCY, urgency_keyboard())
-            return
-        data["parts"] = [*data.get("parts", []), inbound.model_dump()]
-        data["urgent"] = data.get("urgent") or is_urgent_text(inbound.text)
-        await turn.go("help.describe", data)
-        await turn.reply(texts.HELP_PART_RECEIVED.format(count=len(data["parts"])), describe_keyboard())
-
-    async def _choose_urgency(self, turn: Turn, inbound: Inbound) -> None:
-        data = dict(turn.dialog.data)
-        if _label_is(inbound.text, texts.URGENT_BUTTON) or _label_is(inbound.text, "很急"):
-            data["urgent"] = True
-        elif _label_is(inbound.text, texts.NOT_URGENT_BUTTON):
-            data["urgent"] = bool(data.get("urgent"))  # words such as 摔倒 keep it urgent
-        else:
-            await turn.reply(texts.HELP_ASK_URGENCY, urgency_keyboard())
-            return
-        await turn.go("help.confirm", data)
-        await turn.reply(self._summary(data), confirm_keyboard())
-
-    async def _confirm(self, turn: Turn, inbound: Inbound) -> None:
-        data = turn.dialog.data
-        if _label_is(inbound.text, texts.RETELL_BUTTON):
-            await turn.go("help.describe", {"category": data["category"], "parts": [], "urgent": False})
-            await turn.reply(texts.HELP_DESCRIBE, describe_keyboard())
-        elif _label_is(inbound.text, texts.CONFIRM_BUTTON):
-            await self._submit(turn)
-        else:
-            await turn.reply(self._summary(data), confirm_keyboard())
-
-    def _summary(self, data: dict[str, Any]) -> str:
-        parts = [Inbound(**p) for p in data.get("parts", [])]
-        words = "；".join(p.text for p in parts if p.text) or "（无文字）"
-        media = [texts.HELP_MEDIA_NAMES[p.kind] for p in parts if p.kind != "text"]
-        if media:
-            counted = "、".join(f"{name} {media.count(name)} 条" for name in dict.fromkeys(media))
-            words = texts.HELP_SUMMARY_MEDIA.format(text=words, media=counted)
-        urgency = texts.HELP_URGENCY["urgent" if data.get("urgent") else "normal"]
-        return texts.HELP_SUMMARY.format(category=data["category"], content=words, urgency=urgency)
-
+    # (the steps of a draft are HelpChat's, in help_chat.py)
     async def _submit(self, turn: Turn) -> None:
         retiree = turn.bound_retiree
         data = turn.dialog.data
@@ -239,109 +145,17 @@ class HelpService:
         for part in parts:
             await help_store.add_message(tx, request.id, author="retiree", inbound=part, now=now)
         if request.status in ("resolved", "closed"):
-            await help_store.update(tx, request.id, now=now, status="open", resolved_at=None, closed_at=None)
+            await help_store.update(tx, request.id, now=now, **self._reopened(request, now))
             await help_store.add_event(tx, request.id, "reopened", now=now, detail={"by": "retiree"})
         else:
             await help_store.add_event(tx, request.id, "retiree_added", now=now, detail={"parts": len(parts)})
 
-    # ---- 我的求助 ----
-    async def show_mine(self, turn: Turn) -> None:
-        retiree = turn.bound_retiree
-        requests = await help_store.for_retiree(turn.tx, retiree.id)
-        await turn.go("idle")
-        if not requests:
-            await turn.reply(texts.HELP_MINE_NONE, main_menu())
-            return
-        buttons = [
-            [Button(label=f"#{r.id} {r.category} · {texts.HELP_STATUS[r.status]}", action=f"help:view:{r.id}")]
-            for r in requests
-        ]
-        await turn.reply(texts.HELP_MINE_LIST, Keyboard.inline(*buttons))
-
-    async def on_press(self, turn: Turn, action: str) -> str | None:
-        """Inline buttons under help messages: view, add, solved, unsolved, rate."""
-        _, verb, *args = action.split(":")
-        retiree = turn.bound_retiree
-        request = await help_store.get(turn.tx, int(args[0])) if args and args[0].isdigit() else None
-        if request is None or request.retiree_id != retiree.id:
-            await turn.show_menu(texts.HELP_NOT_FOUND)
-            return None
-        if verb == "view":
-            await self._show_thread(turn, request)
-        elif verb == "add":
-            await turn.go("help.add", {"request": request.id})
-            await turn.reply(texts.HELP_ADD_PROMPT, describe_keyboard())
-        elif verb == "solved":
-            await self._solved(turn, request)
-        elif verb == "unsolved":
-            await self._reopen(turn, request)
-        elif verb == "rate" and len(args) == 2:
-            return await self._rate(turn, request, args[1])
-        return None
-
-    async def _show_thread(self, turn: Turn, request: HelpRequest) -> None:
-        lines = [texts.HELP_THREAD_HEADER.format(id=request.id, category=request.category,
-                                                 status=texts.HELP_STATUS[request.status])]
-        for message in await help_store.thread(turn.tx, request.id):
-            if message.author == "note":
-                continue  # private to staff
-            who = texts.HELP_WHO_RETIREE if message.author == "retiree" else (message.staff_name or texts.HELP_WHO_STAFF)
-            body = message.text or ""
-            if message.kind != "text":
-                body = f"[{texts.HELP_MEDIA_NAMES[message.kind]}]" + (f" {body}" if body else "")
-            lines.append(f"{message.created_at.astimezone(self.core.clock.tz):%m-%d %H:%M} {who}：{body}")
-        buttons = [[Button(label=texts.ADD_MORE_BUTTON, action=f"help:add:{request.id}")]]
-        if request.status != "closed":
-            buttons.append([Button(label=texts.SOLVED_BUTTON, action=f"help:solved:{request.id}")])
-        await turn.reply("\n".join(lines), Keyboard.inline(*buttons))
-
-    async def _add_more(self, turn: Turn, inbound: Inbound) -> None:
-        request = await help_store.get(turn.tx, int(turn.dialog.data.get("request", 0)))
-        if inbound.kind == "text" and _label_is(inbound.text, texts.DONE_BUTTON) or request is None:
-            await turn.show_menu()
-            return
-        await self._append(turn.tx, request, [inbound], turn.now)
-        await turn.reply(texts.HELP_ADDED.format(id=request.id), describe_keyboard())
-
-    async def _solved(self, turn: Turn, request: HelpRequest) -> None:
-        turn.tx.after_commit(self._counted.clear)
-        if request.status != "closed":
-            await help_store.update(turn.tx, request.id, now=turn.now, status="closed", closed_at=turn.now)
-            await help_store.add_event(turn.tx, request.id, "closed", now=turn.now, detail={"by": "retiree"})
-        if request.satisfaction is None:
-            await turn.reply(texts.HELP_CLOSED_THANKS, rating_buttons(request.id))
-        else:
-            await turn.show_menu(texts.HELP_ALREADY_RATED)
-
     async def _reopen(self, turn: Turn, request: HelpRequest) -> None:
         turn.tx.after_commit(self._counted.clear)
         if request.status in ("resolved", "closed"):
-            await help_store.update(turn.tx, request.id, now=turn.now, status="open", resolved_at=None, closed_at=None)
+            await help_store.update(turn.tx, request.id, now=turn.now, **self._reopened(request, turn.now))
             await help_store.add_event(turn.tx, request.id, "reopened", now=turn.now, detail={"by": "retiree"})
         await turn.show_menu(texts.HELP_REOPENED.format(id=request.id))
-
-    async def _rate(self, turn: Turn, request: HelpRequest, rating: str) -> str | None:
-        turn.tx.after_commit(self._counted.clear)
-        if rating not in ("满意", "基本满意", "不满意"):
-            return None
-        if request.satisfaction is not None:  # once per request
-            await turn.show_menu(texts.HELP_ALREADY_RATED)
-            return texts.HELP_ALREADY_RATED
-        await help_store.update(turn.tx, request.id, now=turn.now, satisfaction=rating, rated_at=turn.now,
-                                **({"status": "closed", "closed_at": turn.now} if request.status != "closed" else {}))
-        await help_store.add_event(turn.tx, request.id, "rated", now=turn.now, detail={"satisfaction": rating})
-        await turn.go("help.comment", {"request": request.id})
-        await turn.reply(texts.HELP_ASK_COMMENT, Keyboard.choices([texts.NO_COMMENT_BUTTON]))
-        return rating
-
-    async def _comment(self, turn: Turn, inbound: Inbound) -> None:
-        request_id = int(turn.dialog.data.get("request", 0))
-        if not (inbound.kind == "text" and _label_is(inbound.text, texts.NO_COMMENT_BUTTON)):
-            words = inbound.text or f"[{texts.HELP_MEDIA_NAMES.get(inbound.kind, '')}]"
-            await help_store.update(turn.tx, request_id, now=turn.now, satisfaction_comment=words[:1000])
-            if inbound.kind != "text":
-                await help_store.add_message(turn.tx, request_id, author="retiree", inbound=inbound, now=turn.now)
-        await turn.show_menu(texts.HELP_COMMENT_THANKS)
 
     async def reopen_if_recent(self, turn: Turn, inbound: Inbound) -> bool:
         """Words outside any flow within REOPEN_WITHIN of a resolution belong to that request."""
@@ -352,6 +166,8 @@ class HelpService:
         finished = latest.resolved_at or latest.closed_at
         if finished is None or turn.now - finished > REOPEN_WITHIN:
             return False
+        if await self._answered_typed(turn, latest, inbound):
+            return True
         await self._append(turn.tx, latest, [inbound], turn.now)
         await turn.show_menu(texts.HELP_REOPENED.format(id=latest.id))
         return True
@@ -418,6 +234,9 @@ class HelpService:
                                          inbound=Inbound(kind="text", text=text), now=now)
             await self._first_response(tx, request, actor, now)
             await help_store.add_event(tx, request.id, "replied", now=now, staff_id=actor.staff.id)
+            # the retiree's next words outside any flow join this request (not a new 留言)
+            await inbox_store.open_thread(tx, request.retiree_id, staff_id=actor.staff.id, request_id=request.id,
+                                          now=now)
             await self._tell_retiree(tx, request, texts.HELP_REPLY.format(
                 id=request.id, staff=actor.staff.display_name, text=text))
             await audit(self.core, tx, actor, "help.reply", target_type="help_request", target_id=request.id)
@@ -462,6 +281,10 @@ class HelpService:
                            fields={"status": f"allowed: {', '.join(sorted(TRANSITIONS[request.status]))}"})
         if status == "pending" and remind_at is None:
             raise InvalidInput("pending needs remind_at", fields={"remind_at": "required for pending"})
+        reopening = status == "open" and request.status in ("resolved", "closed")
+        if reopening and request.merged_into is not None:  # a merged request is always closed
+            raise Conflict(f"request #{request.id} carries on in #{request.merged_into}",
+                           fields={"status": "a merged request stays closed"})
         now = self.core.clock.now()
         changes: dict[str, Any] = {"status": status, "remind_at": remind_at if status == "pending" else None}
         if status == "resolved":
@@ -469,7 +292,7 @@ class HelpService:
         if status == "closed":
             changes["closed_at"] = now
         if status == "open":
-            changes.update(resolved_at=None, closed_at=None)
+            changes.update(self._reopened(request, now) if reopening else {"resolved_at": None, "closed_at": None})
         async with self.core.db.transaction() as tx:
             tx.after_commit(self._counted.clear)
             await help_store.update(tx, request.id, now=now, **changes)
@@ -482,6 +305,10 @@ class HelpService:
                                          resolved_buttons(request.id))
             elif status == "pending":
                 await self._tell_retiree(tx, request, texts.HELP_PENDING.format(id=request.id, reason=reason or "办理中"))
+            elif status == "closed":  # the staff's reason may be internal (a duplicate, a wrong number): not told
+                await self._tell_retiree(tx, request, texts.HELP_CLOSED_BY_STAFF.format(id=request.id))
+            elif reopening:
+                await self._tell_retiree(tx, request, texts.HELP_REOPENED_BY_STAFF.format(id=request.id))
             await audit(self.core, tx, actor, "help.status", target_type="help_request", target_id=request.id,
                         detail={"from": request.status, "to": status})
 
@@ -520,24 +347,32 @@ class HelpService:
                                                  status=status, limit=per_page, offset=(page - 1) * per_page)
 
     async def do_notify_breaches(self) -> int:
-        """Tell staff once about each request past its SLA; returns how many."""
+        """Tell staff about each SLA breach: a late first response and a late resolution are told
+        once each (per opening: reopening clears both flags); returns how many warnings went out.
+
+        Each warning re-reads its request inside its own transaction, so a reply or a status change
+        that lands between the scan and the warning is not warned about."""
         now = self.core.clock.now()
-        breached = await help_store.overdue_unnotified(self.core.db, now=now)
-        for request in breached:
-            async with self.core.db.transaction() as tx:
-                tx.after_commit(self._counted.clear)
-                await help_store.update(tx, request.id, now=now, breach_notified=1)
-                await help_store.add_event(tx, request.id, "sla_breached", now=now)
-                liaison = await staff_store.get(tx, request.assignee_id) if request.assignee_id else None
-                late_first = request.first_response_at is None and request.first_response_due < now
-                warning = texts.STAFF_HELP_OVERDUE.format(
-                    id=request.id, name=request.retiree_name, category=request.category,
-                    what=texts.STAFF_OVERDUE_FIRST if late_first else texts.STAFF_OVERDUE_RESOLVE,
-                    liaison=liaison.display_name if liaison else texts.NO_LIAISON,
-                )
-                await notify_person(self.core, tx, liaison, warning, priority=Priority.NORMAL)
-                await notify_staff(self.core, tx, warning)
-        return len(breached)
+        told = 0
+        for kind, what in (("first_response", texts.STAFF_OVERDUE_FIRST), ("resolution", texts.STAFF_OVERDUE_RESOLVE)):
+            for candidate in await help_store.overdue_unnotified(self.core.db, now=now, kind=kind):
+                async with self.core.db.transaction() as tx:
+                    fresh = await help_store.overdue_unnotified(tx, now=now, kind=kind, request_id=candidate.id)
+                    if not fresh:
+                        continue
+                    request = fresh[0]
+                    tx.after_commit(self._counted.clear)
+                    await help_store.mark_breach_told(tx, request.id, kind=kind, now=now)
+                    await help_store.add_event(tx, request.id, "sla_breached", now=now, detail={"kind": kind})
+                    liaison = await staff_store.get(tx, request.assignee_id) if request.assignee_id else None
+                    warning = texts.STAFF_HELP_OVERDUE.format(
+                        id=request.id, name=request.retiree_name, category=request.category, what=what,
+                        liaison=liaison.display_name if liaison else texts.NO_LIAISON,
+                    )
+                    await notify_person(self.core, tx, liaison, warning, priority=Priority.NORMAL)
+                    await notify_staff(self.core, tx, warning)
+                    told += 1
+        return told
 
     async def do_remind_pending(self) -> int:
         """Pending requests whose remind_at has come: staff are reminded, once per remind_at."""
@@ -565,6 +400,22 @@ class HelpService:
             await help_store.update(tx, request.id, now=now, status="open")
             if request.assignee_id is None:
                 await help_store.update(tx, request.id, now=now, assignee_id=actor.staff.id)
+
+    def _reopened(self, request: HelpRequest, now: datetime) -> dict[str, Any]:
+        """The columns of a resolved or closed request opened again, by staff or by the retiree (every
+        reopen path writes these): open, with its clocks started again from now for its priority and
+        category, and both breach flags cleared so a new breach is told again.
+
+        The resolution is due anew: the old due time judged the work that ended, and keeping it would
+        make the reopened request overdue at once. The first-response due time moves only for a request
+        that was never answered (closed straight from new): one that was answered keeps its history,
+        which the 响应率 statistics read."""
+        first_due, resolve_due = due_times(self.core.settings, request.priority, request.category, now, self.core.clock.tz)
+        changes: dict[str, Any] = {"status": "open", "resolved_at": None, "closed_at": None,
+                                   "resolution_due": resolve_due, **help_store.BREACH_FLAGS_CLEARED}
+        if request.first_response_at is None:
+            changes["first_response_due"] = first_due
+        return changes
 
     async def _tell_retiree(self, tx: Transaction, request: HelpRequest, text: str, keyboard: Keyboard | None = None) -> None:
         chat_id = await retiree_store.chat_of(tx, request.retiree_id)

@@ -4,17 +4,17 @@ from __future__ import annotations
 from yinling import texts
 from yinling.models import Inbound
 from yinling.services.core import Core
-from yinling.services.notify import notify_staff
+from yinling.services.inbox import InboxService
 from yinling.services.turn import Turn, back_keyboard, main_menu
-from yinling.store import messages as message_store
 from yinling.store import staff as staff_store
 
 HUMAN = "human"
 
 
 class HumanService:
-    def __init__(self, core: Core) -> None:
+    def __init__(self, core: Core, inbox: InboxService) -> None:
         self.core = core
+        self.inbox = inbox
 
     async def on_menu(self, turn: Turn) -> None:
         retiree = turn.bound_retiree
@@ -32,34 +32,18 @@ class HumanService:
             who = texts.HUMAN_NO_PHONE
         await turn.go(HUMAN)
         await turn.reply(who + texts.HUMAN_LEAVE_MESSAGE, back_keyboard())
-        await notify_staff(
-            self.core,
-            turn.tx,
-            texts.STAFF_HUMAN_REQUEST.format(
-                name=retiree.name, id=retiree.id, liaison=liaison.display_name if liaison else texts.NO_LIAISON
-            ),
-        )
+        await self.inbox.tell_human_wanted(turn, liaison)
 
     async def on_message(self, turn: Turn, inbound: Inbound) -> None:
-        """In 找人工: keep what they said and pass it on; stay here for more."""
-        await self._keep(turn, inbound)
+        """In 找人工: keep what they said for staff (the inbox); stay here for more."""
+        await self.inbox.keep(turn, inbound, "human")
         await turn.reply(texts.MESSAGE_FORWARDED, back_keyboard())
 
     async def keep_unprompted(self, turn: Turn, inbound: Inbound) -> None:
-        """Something said outside any flow is never dropped: it is kept and passed on too."""
-        await self._keep(turn, inbound)
+        """Something said outside any flow is never dropped: it is kept for staff too."""
+        await self.inbox.keep(turn, inbound, "unprompted")
         await turn.reply(texts.MESSAGE_KEPT, main_menu())
 
-    async def keep_silently(self, turn: Turn, inbound: Inbound) -> None:
-        """Keep and pass on without answering (the caller is answering already)."""
-        await self._keep(turn, inbound)
-
-    async def _keep(self, turn: Turn, inbound: Inbound) -> None:
-        retiree = turn.bound_retiree
-        await message_store.insert(turn.tx, retiree.id, inbound, now=turn.now)
-        body = inbound.text if inbound.kind == "text" else texts.STAFF_MEDIA[inbound.kind]
-        if inbound.kind != "text" and inbound.text:
-            body += inbound.text
-        await notify_staff(
-            self.core, turn.tx, texts.STAFF_MESSAGE.format(name=retiree.name, id=retiree.id, body=body)
-        )
+    async def keep_silently(self, turn: Turn, inbound: Inbound, origin: str = "kept") -> None:
+        """Keep for staff without answering (the caller answers, saying what happened to the words)."""
+        await self.inbox.keep(turn, inbound, origin)

@@ -39,10 +39,11 @@ from yinling.models import (
     OutgoingMessage,
     Priority,
 )
+from yinling.services import answers
 from yinling.services.audit import audit
 from yinling.services.core import Core
 from yinling.services.notify import notify_staff
-from yinling.services.turn import Turn, main_menu
+from yinling.services.turn import Turn, main_menu, nav_row
 from yinling.store import dialogs as dialog_store
 from yinling.store import ideas as store
 from yinling.store import retirees as retiree_store
@@ -61,21 +62,22 @@ REVIEW_STATUSES = ("reviewing", "adopted", "noted", "implemented")  # what staff
 MINE_LIMIT = 10
 
 
-def _label_is(text: str | None, label: str) -> bool:
-    return bool(text) and texts.plain(text) == texts.plain(label)
-
-
 def field_keyboard() -> Keyboard:
     rows = [list(IDEA_FIELDS[i : i + 2]) for i in range(0, len(IDEA_FIELDS), 2)]
-    return Keyboard.choices(*rows, [texts.BACK_BUTTON])
+    return Keyboard.choices(*rows, nav_row())
 
 
 def describe_keyboard() -> Keyboard:
-    return Keyboard.choices([texts.DONE_BUTTON], [texts.BACK_BUTTON])
+    return Keyboard.choices([texts.DONE_BUTTON], nav_row())
 
 
 def confirm_keyboard() -> Keyboard:
-    return Keyboard.choices([texts.CONFIRM_BUTTON], [texts.RETELL_BUTTON], [texts.BACK_BUTTON])
+    return Keyboard.choices([texts.CONFIRM_BUTTON], [texts.RETELL_BUTTON], nav_row())
+
+
+def _parts(data: dict[str, Any], part: Inbound | None) -> list[dict]:
+    """The draft's parts, with one more (a voice note whose caption was a button's words, say)."""
+    return [*data.get("parts", []), *([part.model_dump()] if part is not None else [])]
 
 
 def news_text(status: str, previous: str, reply: str | None, ref: str) -> str:
@@ -127,12 +129,12 @@ class IdeaService:
     async def _choose_field(self, turn: Turn, inbound: Inbound) -> None:
         """A field's button moves on; anything else they said is kept for the idea (people often start
         telling it at once), and the field is asked again."""
-        parts = list(turn.dialog.data.get("parts", []))
-        field = texts.plain(inbound.text or "") if inbound.kind == "text" else ""
-        if field not in IDEA_FIELDS:
-            await turn.go("idea.field", {"parts": [*parts, inbound.model_dump()]})
+        field = answers.pick(answers.words(inbound), {f: f for f in IDEA_FIELDS})
+        if field is None:
+            await turn.go("idea.field", {"parts": _parts(turn.dialog.data, inbound)})
             await turn.reply(texts.IDEA_FIELD_FIRST, field_keyboard())
             return
+        parts = _parts(turn.dialog.data, answers.media_of(inbound))
         await turn.go("idea.describe", {"field": field, "parts": parts})
         if parts:
             await turn.reply(texts.IDEA_DESCRIBE_MORE.format(count=len(parts)), describe_keyboard())
@@ -141,8 +143,9 @@ class IdeaService:
 
     async def _describe(self, turn: Turn, inbound: Inbound) -> None:
         data = dict(turn.dialog.data)
-        if inbound.kind == "text" and _label_is(inbound.text, texts.DONE_BUTTON):
-            if not data.get("parts"):
+        if answers.is_one_of(answers.words(inbound), answers.DONE):
+            data["parts"] = _parts(data, answers.media_of(inbound))
+            if not data["parts"]:
                 await turn.reply(texts.IDEA_NOTHING_YET, describe_keyboard())
                 return
             await turn.go("idea.confirm", data)
@@ -154,15 +157,18 @@ class IdeaService:
 
     async def _confirm(self, turn: Turn, inbound: Inbound) -> None:
         data = turn.dialog.data
-        if inbound.kind == "text" and _label_is(inbound.text, texts.RETELL_BUTTON):
-            await turn.go("idea.describe", {"field": data["field"], "parts": []})
+        said = answers.words(inbound)
+        if answers.is_one_of(said, answers.RETELL):
+            await turn.go("idea.describe", {"field": data["field"], "parts": _parts({}, answers.media_of(inbound))})
             await turn.reply(texts.IDEA_DESCRIBE, describe_keyboard())
-        elif inbound.kind == "text" and _label_is(inbound.text, texts.CONFIRM_BUTTON):
+        elif answers.is_one_of(said, answers.CONFIRM):
+            await turn.go("idea.confirm", {**data, "parts": _parts(data, answers.media_of(inbound))})
             await self._submit(turn)
         else:  # more words, a voice note, a photo: added to the idea, and checked again
-            data = {**data, "parts": [*data.get("parts", []), inbound.model_dump()]}
+            data = {**data, "parts": _parts(data, inbound)}
             await turn.go("idea.confirm", data)
-            await turn.reply(self._summary(data), confirm_keyboard())
+            added = texts.IDEA_ADDED_TO_DRAFT.format(thing=texts.SENT_THING[inbound.kind])
+            await turn.reply(f"{added}\n{self._summary(data)}", confirm_keyboard())
 
     def _summary(self, data: dict[str, Any]) -> str:
         return texts.IDEA_SUMMARY.format(field=data["field"], content=_content([Inbound(**p) for p in data["parts"]]))

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 
 from yinling import texts
-from yinling.models import Button, ChatEvent, Dialog, Keyboard, OutgoingMessage, Priority, Retiree
+from yinling.models import Button, ChatEvent, Dialog, Inbound, Keyboard, OutgoingMessage, Priority, Retiree
 from yinling.services.core import Core
 from yinling.store import dialogs as dialog_store
 from yinling.store import retirees as retiree_store
@@ -28,8 +28,13 @@ def verify_keyboard() -> Keyboard:
     return Keyboard(kind="choices", rows=((Button(label=texts.VERIFY_BUTTON, request="contact"),),))
 
 
+def nav_row() -> list[str]:
+    """The way back and the way to a person, side by side under every step (适老化)."""
+    return [texts.BACK_BUTTON, texts.HUMAN_BUTTON]
+
+
 def back_keyboard() -> Keyboard:
-    return Keyboard.choices([texts.BACK_BUTTON])
+    return Keyboard.choices(nav_row())
 
 
 @dataclass
@@ -41,6 +46,10 @@ class Turn:
     dialog: Dialog
     now: datetime
     replies: list[str] = field(default_factory=list)
+    # The inbox message this turn's words were kept as (an alarm keeps them first; a step that keeps
+    # the same words again must not make a second item).
+    kept: Inbound | None = None
+    kept_message_id: int | None = None
 
     @property
     def bound_retiree(self) -> Retiree:
@@ -63,6 +72,11 @@ class Turn:
                 source="chat",
             ),
         )
+
+    def may_take_over(self, *flows: str) -> bool:
+        """Whether a question asked from an inline button may become this chat's step: only when the
+        step holds nothing unsent (a draft's words stay where they are) or belongs to one of `flows`."""
+        return not self.dialog.data or self.dialog.state.split(".", 1)[0] in flows
 
     async def go(self, state: str, data: dict[str, Any] | None = None) -> None:
         """Move this chat's dialog to `state` (stored, so a restart resumes here)."""

@@ -206,12 +206,35 @@ async def create_visit_task(
     )
 
 
-async def overdue_unnotified(conn: Reader, *, now: datetime, limit: int = 200) -> list[HelpRequest]:
+# The two kinds of SLA breach, each with the flag that says it was told (migration 0011).
+BREACHES = {
+    "first_response": ("h.first_breach_notified = 0 AND h.first_response_at IS NULL AND h.first_response_due < :now",
+                       "first_breach_notified"),
+    "resolution": ("h.resolve_breach_notified = 0 AND h.resolution_due < :now", "resolve_breach_notified"),
+}
+
+
+async def overdue_unnotified(
+    conn: Reader, *, now: datetime, kind: str, limit: int = 200, request_id: int | None = None
+) -> list[HelpRequest]:
+    """Open requests past one kind of due time ("first_response" or "resolution") whose breach of
+    that kind was not told yet. The status test lets the (status, id) index find the open ones;
+    `request_id` re-checks one request inside the transaction that tells it."""
+    one = "AND h.id = :id" if request_id is not None else ""
     rows = await conn.fetch_all(
-        f"{_SELECT} WHERE h.merged_into IS NULL AND h.breach_notified = 0 AND {OVERDUE} ORDER BY h.id LIMIT :l",
-        {"now": to_iso(now), "l": limit},
+        f"{_SELECT} WHERE h.status IN ('new', 'open', 'pending') AND h.merged_into IS NULL"
+        f" AND {BREACHES[kind][0]} {one} ORDER BY h.id LIMIT :l",
+        {"now": to_iso(now), "l": limit, **({"id": request_id} if request_id is not None else {})},
     )
     return [request_from_row(r) for r in rows]
+
+
+async def mark_breach_told(tx: Transaction, request_id: int, *, kind: str, now: datetime) -> None:
+    await update(tx, request_id, now=now, **{BREACHES[kind][1]: 1})
+
+
+# What reopening resets: both kinds of breach may happen, and be told, again.
+BREACH_FLAGS_CLEARED = {flag: 0 for _, flag in BREACHES.values()}
 
 
 async def list_visit_tasks(

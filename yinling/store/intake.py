@@ -1,0 +1,85 @@
+"""The intake: every update received from the chat channel, stored before it is acknowledged.
+
+Lifecycle of a row: inserted (processed_at NULL) in the same transaction as the rest of its batch,
+and only after that commit is the channel told it arrived; marked processed (in batches) once the
+bot handled it. A row still unprocessed after a crash is processed at the next start. Redelivery is
+harmless: the update id is the key, so a second copy is not stored and not returned as new.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from yinling.clock import to_iso
+from yinling.models import InboundRecord, StoredUpdate
+from yinling.store.database import Database
+from yinling.store.rows import Reader, to_model
+
+_COLUMNS = "update_id, chat_id, user_id, kind, text, file_id, received_at, processed_at, error"
+
+
+async def insert_many(db: Database, records: Sequence[InboundRecord], *, now: datetime) -> list[int]:
+    """Store a batch in one transaction; returns the ids that were new, in the batch's order (an
+    update stored before, by an earlier delivery, is left as it was and not returned). A record
+    with an error is stored as processed already."""
+    if not records:
+        return []
+    received = to_iso(now)
+    new: list[int] = []
+    async with db.transaction() as tx:
+        for record in records:
+            row = await tx.fetch_one(
+                "INSERT INTO inbound_updates"
+                " (update_id, chat_id, user_id, kind, text, file_id, raw, received_at, processed_at, error)"
+                " VALUES (:u, :chat, :user, :kind, :text, :file, :raw, :now, :processed, :error)"
+                " ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
+                {"u": record.update_id, "chat": record.chat_id, "user": record.user_id, "kind": record.kind,
+                 "text": record.text, "file": record.file_id, "raw": record.raw, "now": received,
+                 "processed": received if record.error else None, "error": record.error},
+            )
+            if row is not None:
+                new.append(row[0])
+    return new
+
+
+async def unprocessed(conn: Reader, *, after: int | None = None, limit: int = 1000) -> list[StoredUpdate]:
+    """Rows not yet processed, with their JSON, in update id order (page with `after`)."""
+    rows = await conn.fetch_all(
+        f"SELECT {_COLUMNS}, raw FROM inbound_updates"
+        " WHERE processed_at IS NULL AND update_id > :after ORDER BY update_id LIMIT :limit",
+        {"after": after if after is not None else -(2**63), "limit": limit},
+    )
+    return [to_model(StoredUpdate, row) for row in rows]
+
+
+async def mark_processed(db: Database, done: Iterable[tuple[int, str | None]], *, now: datetime) -> None:
+    """Mark handled updates processed, with why one failed (`error`, never personal data), in one
+    transaction. Rows processed already keep their first outcome."""
+    rows = [{"u": update_id, "error": error, "now": to_iso(now)} for update_id, error in done]
+    if not rows:
+        return
+    await db.write_many(
+        "UPDATE inbound_updates SET processed_at = :now, error = :error"
+        " WHERE update_id = :u AND processed_at IS NULL",
+        rows,
+    )
+
+
+async def for_chat(
+    conn: Reader, chat_id: int, *, before: int | None = None, limit: int = 100, with_raw: bool = False
+) -> list[StoredUpdate]:
+    """What came from one chat, oldest first: the last `limit` updates (before update id `before`,
+    to page back through a long conversation)."""
+    raw = ", raw" if with_raw else ""
+    rows = await conn.fetch_all(
+        f"SELECT * FROM (SELECT {_COLUMNS}{raw} FROM inbound_updates"
+        " WHERE chat_id = :chat AND update_id < :before ORDER BY update_id DESC LIMIT :limit)"
+        " ORDER BY update_id",
+        {"chat": chat_id, "before": before if before is not None else 2**63 - 1, "limit": limit},
+    )
+    return [to_model(StoredUpdate, row) for row in rows]
+
+
+async def get(conn: Reader, update_id: int) -> StoredUpdate | None:
+    row = await conn.fetch_one(f"SELECT {_COLUMNS}, raw FROM inbound_updates WHERE update_id = :u", {"u": update_id})
+    return to_model(StoredUpdate, row) if row is not None else None
