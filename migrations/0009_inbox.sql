@@ -10,7 +10,8 @@ CREATE TABLE inbound_messages_new (
     file_id       TEXT,
     created_at    TEXT NOT NULL,
     -- where it was said: unprompted (outside any flow), human (找人工), left (a flow left unfinished),
-    -- kept (a step that could not use it), reply (answering a staff message), emergency
+    -- kept (a step that could not use it), reply (answering a staff message), emergency, unverified
+    -- (someone not on the roster yet: chat_id only, admins see it)
     origin        TEXT NOT NULL DEFAULT 'unprompted',
     urgent        INTEGER NOT NULL DEFAULT 0,
     assignee_id   INTEGER REFERENCES staff(id) ON DELETE SET NULL,

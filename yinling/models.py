@@ -632,7 +632,7 @@ class Attachment(Frozen):
 # ---- the staff inbox (收件箱) and a retiree's conversation ------------------------------------------
 
 InboxFilter = Literal["all", "mine", "unassigned", "urgent", "overdue"]
-MessageOrigin = Literal["unprompted", "human", "left", "kept", "reply", "emergency"]
+MessageOrigin = Literal["unprompted", "human", "left", "kept", "reply", "emergency", "unverified"]
 
 
 class InboxMessage(Frozen):

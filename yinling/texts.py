@@ -428,3 +428,4 @@ HELP_ASK_URGENCY_BUTTONS = "这件事急不急？请点「🔴 很急」或「�
 HELP_COMMENT_KEPT = "谢谢您的意见，已经记在求助单 #{id} 上，工作人员会看到。"
 IDEA_ADDED_TO_DRAFT = "{thing}已经加到这条金点子里了。"
 MINE_KEPT = "{thing}已经转给工作人员了。想看自己办的事，请点下面的按钮。"
+UNBOUND_WORDS_KEPT = "您说的话已经记下，工作人员会看到。\n"

@@ -67,8 +67,11 @@ async def test_unknown_phone_records_a_pending_registration_and_tells_staff_once
     assert await last_text(db) == texts.UNKNOWN_PHONE
     staff = await outbox_rows(db, STAFF_CHAT_ID)
     assert len(staff) == 1 and "137****9999" in staff[0]["text"] and UNKNOWN_PHONE not in staff[0]["text"]
-    await services.conversation.do_message(events.next(), Inbound(kind="text", text="你好"))
-    assert await last_text(db) == texts.PENDING_WAIT_WITH_PHONE.format(phone="0931-8888888")
+    await services.conversation.do_message(events.next(), Inbound(kind="text", text="我是老张，换了新号码"))
+    assert await last_text(db) == texts.UNBOUND_WORDS_KEPT + texts.PENDING_WAIT_WITH_PHONE.format(phone="0931-8888888")
+    # their words wait for an admin in the inbox (no liaison can see someone not on the roster)
+    kept = await db.fetch_all("SELECT retiree_id, chat_id, text, origin FROM inbound_messages")
+    assert [tuple(r) for r in kept] == [(None, TELEGRAM_USER, "我是老张，换了新号码", "unverified")]
 
 
 async def test_phone_already_bound_to_another_account_goes_to_staff(services, db, clock):

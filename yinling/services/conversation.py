@@ -92,11 +92,15 @@ class ConversationService:
         return await run_turn(self.core, event, lambda t: self.people.on_contact(t, contact))
 
     async def do_message(self, event: ChatEvent, inbound: Inbound) -> bool:
-        handle = self._bound_only(lambda t: self._message(t, inbound))
-
         async def step(turn: Turn) -> None:
             await self.inbox.raise_alarm(turn, inbound)
-            await handle(turn)
+            if turn.retiree is None and self._is_button(inbound):
+                await self.people.nudge(turn)
+            elif turn.retiree is None:  # not verified yet: an admin reads it in the inbox; they are told so
+                await self.inbox.keep(turn, inbound, "unverified")
+                await self.people.nudge(turn, texts.UNBOUND_WORDS_KEPT)
+            else:
+                await self._message(turn, inbound)
 
         return await run_turn(self.core, event, step)
 
@@ -173,6 +177,11 @@ class ConversationService:
             if await claim(turn, inbound):
                 return
         await self.human.keep_unprompted(turn, inbound)
+
+    def _is_button(self, inbound: Inbound) -> bool:
+        """A tapped (or typed) button label, not words for a person."""
+        said = inbound.text if inbound.kind == "text" else None
+        return texts.means_back(said) or texts.menu_action(said) is not None or self._mine_item(inbound) is not None
 
     async def _leave(self, turn: Turn) -> None:
         """Whatever the retiree wrote in a flow they are leaving unfinished is kept as a 留言."""

@@ -18,6 +18,7 @@ class HumanService:
 
     async def on_menu(self, turn: Turn) -> None:
         retiree = turn.bound_retiree
+        already = turn.dialog.state == HUMAN  # 找人工 tapped again: staff were told a moment ago
         liaison = await staff_store.get(turn.tx, retiree.liaison_id) if retiree.liaison_id else None
         office_phone = self.core.settings.office_phone
         if liaison and liaison.phone:
@@ -32,7 +33,8 @@ class HumanService:
             who = texts.HUMAN_NO_PHONE
         await turn.go(HUMAN)
         await turn.reply(who + texts.HUMAN_LEAVE_MESSAGE, back_keyboard())
-        await self.inbox.tell_human_wanted(turn, liaison)
+        if not already:
+            await self.inbox.tell_human_wanted(turn, liaison)
 
     async def on_message(self, turn: Turn, inbound: Inbound) -> None:
         """In 找人工: keep what they said for staff (the inbox); stay here for more."""

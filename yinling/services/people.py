@@ -31,17 +31,18 @@ class PeopleService:
         await turn.go(ONBOARDING)
         await turn.reply(texts.WELCOME_UNBOUND, verify_keyboard())
 
-    async def nudge(self, turn: Turn) -> None:
-        """An unbound person did something other than verifying: say what to tap."""
+    async def nudge(self, turn: Turn, said: str = "") -> None:
+        """An unbound person did something other than verifying: say what to tap (after `said`, a
+        sentence about what happened to their words)."""
         pending = await registration_store.get_pending_for_user(turn.tx, turn.event.user_id)
         if pending is None:
-            await turn.reply(texts.UNBOUND_NUDGE, verify_keyboard())
+            await turn.reply(said + texts.UNBOUND_NUDGE, verify_keyboard())
         elif self.core.settings.office_phone:
             await turn.reply(
-                texts.PENDING_WAIT_WITH_PHONE.format(phone=self.core.settings.office_phone), verify_keyboard()
+                said + texts.PENDING_WAIT_WITH_PHONE.format(phone=self.core.settings.office_phone), verify_keyboard()
             )
         else:
-            await turn.reply(texts.PENDING_WAIT, verify_keyboard())
+            await turn.reply(said + texts.PENDING_WAIT, verify_keyboard())
 
     async def on_contact(self, turn: Turn, contact: Contact) -> None:
         """Bind the sender to the roster by the phone they shared.
