@@ -2,7 +2,7 @@
 the bot runs in webhook mode, so one port faces the outside."""
 from __future__ import annotations
 
-from aiohttp import web
+from aiohttp import web, web_response
 
 from admin.auth import auth_middleware
 from admin.errors import error_middleware
@@ -14,6 +14,22 @@ from yinling.services.memo import ShortMemo
 from yinling.services import Services
 
 MAX_BODY_BYTES = 11 << 20  # roster imports up to 10 MB; JSON bodies have their own smaller limit
+CACHEABLE = frozenset({"/api/openapi.json"})  # public and the same for everyone; all else is no-store
+SERVER = "yinling"
+# Answers aiohttp writes itself before any route is matched (a malformed request's 400) skip the
+# signal below and would name "Python/3.x aiohttp/3.x"; aiohttp offers no setting for that default.
+if hasattr(web_response, "SERVER_SOFTWARE"):
+    web_response.SERVER_SOFTWARE = SERVER
+
+
+async def _safe_headers(request: web.Request, response: web.StreamResponse) -> None:
+    """Every answer, errors and file downloads included (a signal runs for streamed responses too,
+    where a middleware would come too late): no caching of personal data by browsers or proxies,
+    no content sniffing, and a Server header that names no versions."""
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Server"] = SERVER
+    if request.path not in CACHEABLE and "no-store" not in response.headers.get("Cache-Control", ""):
+        response.headers["Cache-Control"] = "no-store"
 
 
 def create_app(
@@ -30,6 +46,7 @@ def create_app(
     app[MEDIA] = media
     # Triage screens poll the same pages: one serialised page serves the same caller for up to a second.
     app[PAGE_CACHE] = ShortMemo(ttl=1.0)
+    app.on_response_prepare.append(_safe_headers)
     routes = ROUTES
     if update_sink is not None:
         app[UPDATE_SINK] = update_sink

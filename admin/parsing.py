@@ -9,6 +9,7 @@ from aiohttp import web
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from yinling.errors import DomainError, InvalidInput
+from yinling.models import window_problems
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -57,16 +58,30 @@ def validate(model: type[M], data: Any) -> M:
         raise InvalidInput(f"invalid {', '.join(fields)}", fields=fields) from None
 
 
+async def read_body(request: web.Request, limit: int) -> bytes:
+    """The whole body, however many pieces it arrives in (a slow or chunked client), and no more than
+    limit + 1 bytes of it: the caller refuses a longer one. One read() returns only what has come."""
+    raw = bytearray()
+    while len(raw) <= limit:
+        piece = await request.content.read(limit + 1 - len(raw))
+        if not piece:
+            break
+        raw += piece
+    return bytes(raw)
+
+
 async def parse_json(request: web.Request, model: type[M]) -> M:
     if request.content_length is not None and request.content_length > JSON_BODY_LIMIT:
         raise TooLarge(f"body over {JSON_BODY_LIMIT} bytes")
-    raw = await request.content.read(JSON_BODY_LIMIT + 1)
+    raw = await read_body(request, JSON_BODY_LIMIT)
     if len(raw) > JSON_BODY_LIMIT:
         raise TooLarge(f"body over {JSON_BODY_LIMIT} bytes")
     try:
         data = json.loads(raw or b"null")
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput("body is not valid JSON", fields={"body": "not valid JSON"}) from None
+    except RecursionError:  # [[[[...]]]] deeper than Python's stack: no body of ours nests like that
+        raise InvalidInput("body nests too deep", fields={"body": "nests too deep"}) from None
     if not isinstance(data, dict):
         raise InvalidInput("body must be a JSON object", fields={"body": "must be a JSON object"})
     try:
@@ -91,10 +106,14 @@ def query_moment(name: str, value: str | None, default: T, tz: tzinfo) -> dateti
         return default
     try:
         if "T" in value:
-            return datetime.fromisoformat(value.replace("Z", "+00:00"))
-        return datetime.combine(date.fromisoformat(value), time(0), tzinfo=tz)
+            moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+        else:
+            moment = datetime.combine(date.fromisoformat(value), time(0), tzinfo=tz)
     except ValueError:
         raise InvalidInput(f"{name} is not a real date", fields={name: "not a real date"}) from None
+    if problems := window_problems(**{name: moment}):
+        raise InvalidInput(f"{name} is out of range", fields=problems)
+    return moment
 
 
 def path_id(request: web.Request, name: str = "id") -> int:

@@ -12,12 +12,13 @@ from pydantic import BaseModel
 
 from admin.keys import ROUTE_META
 from admin.parsing import PageQuery
-from yinling.models import InboxMessage
+from yinling.models import InboxMessage, PrivacyRequest
 from admin.views import activities, audit, auth, broadcasts, health, openapi, registrations, retirees, study, webhook
 from admin.views import calendar as calendar_views
 from admin.views import help as help_views
 from admin.views import inbox as inbox_views
 from admin.views import ideas as idea_views
+from admin.views import privacy as privacy_views
 
 XLSX_MEDIA = retirees.XLSX
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -41,6 +42,7 @@ class Route:
     body_media: str | None = None  # a non-JSON request body: "multipart/form-data" (file upload)
     response_media: str | None = None  # a non-JSON response, e.g. an .xlsx file's media type
     also: tuple[tuple[int, type[BaseModel]], ...] = ()  # other success answers: (status, model)
+    errors: tuple[str, ...] = ()  # error statuses its rules give that its shape does not imply (404 for a body's id)
     tag: str = "system"
 
 
@@ -72,12 +74,14 @@ ROUTES: tuple[Route, ...] = (
     Route("DELETE", "/api/v1/retirees/{id}", retirees.delete_retiree, STAFF,
           "Delete (PIPL): personal fields erased, an audit row kept", status=204, tag="roster"),
     # ---- onboarding ----
-    Route("GET", "/api/v1/registrations", registrations.list_registrations, EVERYONE,
+    # admins only: a registration shows the phone someone verified, and approving it decides whom a chat speaks for
+    Route("GET", "/api/v1/registrations", registrations.list_registrations, ADMIN,
           "Pending registrations from the chat", response=registrations.RegistrationList, tag="onboarding"),
-    Route("POST", "/api/v1/registrations/{id}/approve", registrations.approve, STAFF,
-          "Bind the person to a retiree (existing or new); they are told in the chat",
+    Route("POST", "/api/v1/registrations/{id}/approve", registrations.approve, ADMIN,
+          "Bind the person to a retiree (existing or new); they are told in the chat (409 naming phone: "
+          "it is on another retiree's record)",
           body=registrations.ApproveBody, response=registrations.Approved, tag="onboarding"),
-    Route("POST", "/api/v1/registrations/{id}/reject", registrations.reject, STAFF,
+    Route("POST", "/api/v1/registrations/{id}/reject", registrations.reject, ADMIN,
           "Decline; the person is told in the chat", status=204, tag="onboarding"),
     # ---- help requests (我要求助) ----
     Route("GET", "/api/v1/help-requests", help_views.list_requests, STAFF,
@@ -181,7 +185,7 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/api/v1/broadcasts", broadcasts.create_broadcast, STAFF,
           "Send a notice to an audience, now or at schedule_at (dry_run: count and preview only, 200)",
           body=broadcasts.BroadcastCreate, response=broadcasts.BroadcastReport, status=201,
-          also=((200, broadcasts.DryRun),), tag="broadcasts"),
+          also=((200, broadcasts.DryRun),), errors=("404",), tag="broadcasts"),  # 404: attachment_id not yours
     Route("GET", "/api/v1/broadcasts", broadcasts.list_broadcasts, EVERYONE,
           "Notices, newest first (a liaison: their own)", query=PageQuery, response=broadcasts.BroadcastPage,
           tag="broadcasts"),
@@ -232,6 +236,16 @@ ROUTES: tuple[Route, ...] = (
     Route("DELETE", "/api/v1/calendar/{date}", calendar_views.delete_day, ADMIN,
           "Remove a day: it goes back to the official package's say, or Monday to Friday",
           status=204, tag="calendar"),
+    # ---- privacy (PIPL): deletion requests from the chat ----
+    Route("GET", "/api/v1/privacy-requests", privacy_views.list_requests, ADMIN,
+          "Requests retirees made in the chat (我的 → 我的信息) to have what the office keeps deleted, newest first",
+          query=privacy_views.PrivacyQuery, response=privacy_views.PrivacyPage, tag="privacy"),
+    Route("POST", "/api/v1/privacy-requests/{id}/complete", privacy_views.complete, ADMIN,
+          "Delete the retiree as DELETE /api/v1/retirees/{id} does (their words too); they are told in the chat",
+          response=PrivacyRequest, tag="privacy"),
+    Route("POST", "/api/v1/privacy-requests/{id}/reject", privacy_views.reject, ADMIN,
+          "Decline, with the reason the retiree is told in the chat", body=privacy_views.RejectBody,
+          response=PrivacyRequest, tag="privacy"),
     # ---- audit ----
     Route("GET", "/api/v1/audit", audit.list_audit, ADMIN, "The audit log, newest first",
           query=audit.AuditQuery, response=audit.AuditPage, tag="audit"),

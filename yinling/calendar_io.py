@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from yinling.models import CalendarDay
+from yinling.models import OUTSIDE_WINDOW_ZH, CalendarDay, in_window
+from yinling.sheet_reader import MAX_CELL_CHARS, MAX_COLUMNS
 
 MAX_BYTES = 1 << 20
 MAX_ROWS = 2000  # a year has about thirty such days
@@ -95,6 +96,9 @@ def check_row(cells: dict[str, Any]) -> tuple[CalendarDay | None, list[tuple[str
         said.append((_LABELS["date"], "日期不能空着"))
     elif day is None:
         said.append((_LABELS["date"], "日期应像 2027-01-01，且是真实的日子"))
+    elif not in_window(day):
+        said.append((_LABELS["date"], OUTSIDE_WINDOW_ZH))
+        day = None
     kind = KINDS.get(str(cells.get("kind") or "").strip().lower())
     if kind is None:
         said.append((_LABELS["kind"], "类型只能是 holiday（放假）或 workday（调休上班）"))
@@ -120,7 +124,7 @@ def _decode(data: bytes) -> str:
 def _json_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: [[[[...]]]] nested past Python's stack
         raise CalendarFileError("不是有效的 JSON") from None
     if isinstance(data, dict):
         data = data.get("days")
@@ -133,15 +137,31 @@ def _json_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
 
 
 def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
-    lines = list(csv.reader(io.StringIO(text)))
-    header = [_HEADERS.get(cell.strip().lower()) for cell in lines[0]] if lines else []
-    if "date" in header:
-        columns, body, first_line = header, lines[1:], 2
-    else:
-        columns, body, first_line = ["date", "kind", "name"], lines, 1
+    """A record at a time, stopping at the first over a limit: MAX_ROWS rows (blank ones skipped),
+    MAX_COLUMNS columns, MAX_CELL_CHARS characters in a cell (1 MB of commas is a million cells)."""
+    reader = csv.reader(io.StringIO(text))
+    columns: list[str | None] | None = None
     rows = []
-    for line, cells in enumerate(body, start=first_line):
-        if not any(cell.strip() for cell in cells):
-            continue  # a blank line
-        rows.append((line, {column: cell for column, cell in zip(columns, cells, strict=False) if column}))
+    try:
+        for line, cells in enumerate(reader, start=1):
+            _check_cells(line, cells)
+            if columns is None:
+                header = [_HEADERS.get(cell.strip().lower()) for cell in cells]
+                columns = header if "date" in header else ["date", "kind", "name"]
+                if "date" in header:
+                    continue
+            if not any(cell.strip() for cell in cells):
+                continue  # a blank line
+            rows.append((line, {column: cell for column, cell in zip(columns, cells, strict=False) if column}))
+            if len(rows) > MAX_ROWS:
+                raise CalendarFileError(f"行数太多，最多 {MAX_ROWS} 行")
+    except csv.Error as exc:
+        raise CalendarFileError(f"CSV 文件格式有误（第 {reader.line_num} 行），或有一格超过 {MAX_CELL_CHARS} 字") from exc
     return rows
+
+
+def _check_cells(line: int, cells: list[str]) -> None:
+    if len(cells) > MAX_COLUMNS and any(cell.strip() for cell in cells[MAX_COLUMNS:]):
+        raise CalendarFileError(f"列数太多：第 {line} 行超过 {MAX_COLUMNS} 列")
+    if (longest := max((len(cell) for cell in cells), default=0)) > MAX_CELL_CHARS:
+        raise CalendarFileError(f"第 {line} 行有一格太长（{longest} 字），每格最多 {MAX_CELL_CHARS} 字")

@@ -46,6 +46,9 @@ def _logging(level: str) -> None:
     )
     # httpx logs every request URL, and Telegram URLs carry the bot token.
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    # python-telegram-bot logs each Bot API call's parameters and answer (names, message text) and
+    # its URL (the token) at DEBUG: held to INFO, or to the level asked for when that is higher.
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level.upper())))
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -142,36 +145,37 @@ def cmd_staff(args: argparse.Namespace) -> None:
         print(f"password of {args.username} reset; their logins were ended")
 
 
-def cmd_roster(args: argparse.Namespace) -> None:
+def _import_file(file: str, importer):
+    """Import `file` as an admin through `importer(services)` (a do_import); every bad row is printed."""
     from pathlib import Path
 
     from yinling.errors import InvalidInput
     from yinling.models import Actor, Staff
 
-    path = Path(args.file)
+    path = Path(file)
     if not path.is_file():
         _fail(f"no such file: {path}")
     operator = Actor(staff=Staff(id=0, username="cli", display_name="命令行", role="admin"), ip="cli")
 
     async def work(services):
         try:
-            return await services.roster.do_import(operator, path.name, path.read_bytes())
+            return await importer(services)(operator, path.name, path.read_bytes())
         except InvalidInput as exc:
             for row in exc.extra.get("rows", []):
                 print(f"第 {row['line']} 行  {row.get('column') or ''}  {row['message']}", file=sys.stderr)
             raise
 
-    result = _with_services(work)
+    return _with_services(work)
+
+
+def cmd_roster(args: argparse.Namespace) -> None:
+    result = _import_file(args.file, lambda services: services.roster.do_import)
     for warning in result["warnings"]:
         print(f"note: {warning}")
     print(f"imported: {result['created']} created, {result['updated']} updated")
 
 
 def cmd_calendar(args: argparse.Namespace) -> None:
-    from pathlib import Path
-
-    from yinling.errors import InvalidInput
-    from yinling.models import Actor, Staff
     from yinling.services.calendar import missing_warning
 
     if args.action == "show":
@@ -189,20 +193,7 @@ def cmd_calendar(args: argparse.Namespace) -> None:
         if view.guessed:
             print(f"warning: {missing_warning([view.year])}")
         return
-    path = Path(args.file)
-    if not path.is_file():
-        _fail(f"no such file: {path}")
-    operator = Actor(staff=Staff(id=0, username="cli", display_name="命令行", role="admin"), ip="cli")
-
-    async def work(services):
-        try:
-            return await services.calendar.do_import(operator, path.name, path.read_bytes())
-        except InvalidInput as exc:
-            for row in exc.extra.get("rows", []):
-                print(f"第 {row['line']} 行  {row.get('column') or ''}  {row['message']}", file=sys.stderr)
-            raise
-
-    result = _with_services(work)
+    result = _import_file(args.file, lambda services: services.calendar.do_import)
     years = sorted({d.day.year for d in result.days})
     print(f"imported: {result.created} created, {result.updated} updated ({', '.join(map(str, years))})")
 

@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from yinling.models import DEFAULT_SENSITIVE_TAGS, RETIREE_TAGS
+
 TELEGRAM_API_URL = "https://api.telegram.org"
 _DURATION = re.compile(r"^\d+(m|h|d|wd)$")
 # Durations: 30m, 4h, 7d (calendar), 1wd (working days, by the official Chinese calendar).
@@ -61,7 +63,14 @@ class Settings(BaseSettings):
     )
     session_idle_minutes: int = Field(120, ge=1, description="A staff login ends after this long unused")
     session_max_hours: int = Field(12, ge=1, description="A staff login ends this long after it began")
+    login_attempts_per_minute: int = Field(
+        20, ge=1, description="Staff login attempts one client address may make a minute (at once, then refilled; successes do not count)"
+    )
     log_level: str = Field("INFO", description="Logging level")
+    sensitive_tags: str = Field(
+        "", description="More tags to treat as sensitive, comma-separated (besides 独居, 丧偶, 患病, 失能, 特殊困难): "
+        "stored only with the retiree's consent, never shown per person to viewers",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -101,3 +110,16 @@ class Settings(BaseSettings):
     @property
     def bot_file_base_url(self) -> str:
         return f"{self.telegram_api_url}/file/bot"
+
+    @field_validator("sensitive_tags")
+    @classmethod
+    def _known_tags(cls, value: str) -> str:
+        names = list(dict.fromkeys(t.strip() for t in re.split(r"[,，、]", value) if t.strip()))
+        if unknown := [t for t in names if t not in RETIREE_TAGS]:  # 高龄 too: it is computed from the birth date
+            raise ValueError(f"unknown tags {', '.join(unknown)}: use {', '.join(RETIREE_TAGS)}")
+        return ",".join(names)
+
+    @property
+    def sensitive_tag_set(self) -> frozenset[str]:
+        """The default sensitive tags and the office's own."""
+        return frozenset(DEFAULT_SENSITIVE_TAGS) | {t for t in self.sensitive_tags.split(",") if t}

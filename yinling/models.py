@@ -3,13 +3,45 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import IntEnum
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+# ---- days and moments as people enter them: a sane window -------------------------------------------
+# 9999-12-31 is a date, but 9999-12-31T20:00Z has no local time in Shanghai and no day after it, so one
+# such activity broke 活动报名 for everyone. No office means a day outside this window: every date or
+# moment that comes in (API bodies and query parameters, imported cells, service inputs) is held to it,
+# naming the field; what is already stored is read back whatever it is.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2100, 12, 31)
+OUTSIDE_WINDOW = "must be between 1900-01-01 and 2100-12-31"
+OUTSIDE_WINDOW_ZH = "日期应在 1900-01-01 到 2100-12-31 之间"  # for office staff reading an import's bad rows
+
+
+def in_window(value: date | datetime) -> bool:
+    return FIRST_DAY <= (value.date() if isinstance(value, datetime) else value) <= LAST_DAY
+
+
+def window_problems(**values: date | datetime | None) -> dict[str, str]:
+    """For services' checks: each named value outside the window, with the reason."""
+    return {name: OUTSIDE_WINDOW for name, value in values.items() if value is not None and not in_window(value)}
+
+
+def _sane(value: date) -> date:
+    if not in_window(value):
+        raise PydanticCustomError("day_out_of_window", OUTSIDE_WINDOW)
+    return value
+
+
+SaneDate = Annotated[date, AfterValidator(_sane)]
+SaneDatetime = Annotated[datetime, AfterValidator(_sane)]
+SaneAwareDatetime = Annotated[AwareDatetime, AfterValidator(_sane)]
 
 
 # ---- outgoing messages (channel-neutral) ---------------------------------------------------------
@@ -227,6 +259,7 @@ class RosterFilter(Frozen):
     liaison_id: int | None = None
     tag: str | None = None
     q: str | None = None
+    q_phones: bool = True  # q also matches phone numbers (only for those who may see them)
     bound: bool | None = None
     reachable: bool | None = None
 
@@ -399,6 +432,8 @@ class Activity(ActivityFields):
     cancel_reason: str | None = None
     cancelled_at: datetime | None = None
     created_by: int | None = None
+    created_by_liaison: int | None = Field(
+        None, description="set when a liaison published it: it is for that liaison's retirees only")
     created_at: datetime
     updated_at: datetime
     confirmed: int = 0
@@ -408,6 +443,13 @@ class Activity(ActivityFields):
     @property
     def open_seats(self) -> int:
         return max(0, self.capacity - self.confirmed)
+
+    def offered_to(self, record: RetireeRecord, today: date) -> bool:
+        """Its audience, within its liaison's own retirees when a liaison published it (the same rule
+        as yinling.store.audiences.where with `liaison`)."""
+        if self.created_by_liaison is not None and record.liaison_id != self.created_by_liaison:
+            return False
+        return self.audience.includes(record, today)
 
 
 class ActivityRegistration(Frozen):
@@ -733,3 +775,27 @@ class CalendarDay(Frozen):
     name: str = ""
     updated_at: datetime | None = None
     updated_by: str | None = None
+
+
+# ---- privacy (PIPL): sensitive tags, and requests to delete what the office keeps ---------------------
+
+# Tags that reveal health or vulnerability (困难 is 特殊困难): stored only with the retiree's separate
+# consent (sensitive_consent), never shown per person to viewers. YINLING_SENSITIVE_TAGS adds an
+# office's own (Settings.sensitive_tag_set is the whole set).
+DEFAULT_SENSITIVE_TAGS: tuple[str, ...] = ("独居", "丧偶", "患病", "失能", "特殊困难")
+PrivacyRequestStatus = Literal["pending", "completed", "rejected"]
+
+
+class PrivacyRequest(Frozen):
+    """A retiree's request, from the chat, to have what the office keeps about them deleted."""
+
+    id: int
+    retiree_id: int
+    retiree_name: str | None = None  # 已删除 once completed
+    liaison_id: int | None = None
+    status: PrivacyRequestStatus
+    reason: str | None = Field(None, description="rejected: why, as the retiree was told")
+    message_id: int | None = Field(None, description="the inbox message it was kept as")
+    created_at: datetime
+    decided_at: datetime | None = None
+    decided_by: int | None = None

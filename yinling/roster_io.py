@@ -7,24 +7,22 @@ bytes: no database, no files, no network.
 """
 from __future__ import annotations
 
-import csv
 import io
 import math
 import re
 import unicodedata
-import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
 from pydantic import BaseModel, Field
 
+from yinling import sheet_reader
 from yinling.models import (
     AGED_TAG,
     RETIREE_TAGS,
@@ -36,6 +34,8 @@ from yinling.models import (
     is_aged,
 )
 from yinling.phones import normalize_phone
+from yinling.sheet_reader import ONLY_XLSX_OR_CSV, Rows, TableFileError
+from yinling.xlsx_safe import safe_cell
 
 MAX_ROWS = 20_000
 SHEET_TITLE = "台账"
@@ -85,8 +85,7 @@ class ParsedRoster(BaseModel):
     warnings: list[str] = Field(default_factory=list)
 
 
-class RosterFileError(ValueError):
-    """The file as a whole is unusable; the message is for office staff."""
+RosterFileError = TableFileError  # the file as a whole is unusable; the message is for office staff
 
 
 # ---- the columns ------------------------------------------------------------------------------------
@@ -436,97 +435,24 @@ def _field_parsers(today: date) -> dict[str, Callable[[object], object]]:
     return parsers
 
 
-# ---- reading the file into rows ---------------------------------------------------------------------
+# ---- reading the file into rows (limits and the streaming read: yinling/sheet_reader.py) -------------
 
-_Rows = list[tuple[int, Sequence[object]]]  # (line a person sees, cell values), blank rows left out
-
-
-def _reader_for(filename: str, allowed: str = "只支持 .xlsx 或 .csv 文件") -> Callable[[bytes], _Rows]:
-    name = filename.strip().lower()
-    if name.endswith(".xlsx"):
-        return _read_xlsx
-    if name.endswith(".csv"):
-        return _read_csv
-    raise RosterFileError(allowed)
+_Rows = Rows  # (line a person sees, cell values), blank rows left out
 
 
-def read_table(filename: str, data: bytes, *, allowed: str = "只支持 .xlsx 或 .csv 文件") -> _Rows:
-    """The non-blank rows of an .xlsx (its first sheet) or .csv file, with the line a person sees.
-    `allowed` is what to say of any other kind of file. Other imports (study pieces) read through it."""
-    return _reader_for(filename, allowed)(data)
+def read_table(filename: str, data: bytes, *, allowed: str = ONLY_XLSX_OR_CSV, max_rows: int | None = None,
+               too_many: str | None = None) -> _Rows:
+    """The non-blank rows of an .xlsx (its first sheet) or .csv file, with the line a person sees;
+    a row of placeholders such as 无 is blank. At most `max_rows` data rows (default MAX_ROWS), with
+    room for title rows above the header; more is RosterFileError(`too_many`). `allowed` is what to
+    say of any other kind of file. Other imports (study pieces) read through it."""
+    limit = MAX_ROWS if max_rows is None else max_rows
+    return sheet_reader.read_table(filename, data, allowed=allowed, max_rows=limit + _HEADER_SEARCH_ROWS,
+                                   too_many=too_many or str(_too_many_rows()), is_blank=_is_blank)
 
 
 def _too_many_rows() -> RosterFileError:
     return RosterFileError(f"一次最多导入 {MAX_ROWS} 行，请分批导入")
-
-
-def _collect_rows(rows: Iterable[tuple[int, Sequence[object]]]) -> _Rows:
-    """The non-blank rows; stops early on a file far over the limit."""
-    kept: _Rows = []
-    for line, values in rows:
-        if _is_blank(values):
-            continue
-        kept.append((line, values))
-        if len(kept) > MAX_ROWS + _HEADER_SEARCH_ROWS:
-            raise _too_many_rows()
-    return kept
-
-
-def _read_xlsx(data: bytes) -> _Rows:
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl's notes on styles and extensions it skips
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            try:
-                return _collect_rows(_first_sheet_rows(workbook))
-            finally:
-                workbook.close()
-    except RosterFileError:
-        raise
-    except Exception as exc:  # a damaged file fails in many ways: zip, XML, KeyError, ...
-        raise RosterFileError("无法读取这个 Excel 文件，文件可能已损坏；请用 Excel 打开后另存为 .xlsx 再上传") from exc
-
-
-def _first_sheet_rows(workbook) -> Iterator[tuple[int, Sequence[object]]]:
-    if not workbook.worksheets:
-        return iter(())
-    sheet = workbook.worksheets[0]
-    sheet.reset_dimensions()  # some programs write a wrong size; read what is really there
-    return enumerate(sheet.iter_rows(values_only=True), start=1)
-
-
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-
-
-def _decode_csv(data: bytes) -> str:
-    """UTF-8 (with or without BOM), else GB18030: what Excel in China saves a CSV as."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            candidates: tuple[str, ...] = (encoding,)
-            break
-    else:
-        candidates = ("utf-8", "gb18030")
-    for encoding in candidates:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise RosterFileError("无法识别 CSV 文件的编码，请另存为 UTF-8 或 GBK 编码")
-
-
-def _sniff_delimiter(text: str) -> str:
-    """, ; or tab: whichever the first non-blank line uses most."""
-    first = next((line for line in text.splitlines() if line.strip()), "")
-    return max((",", ";", "\t"), key=first.count)
-
-
-def _read_csv(data: bytes) -> _Rows:
-    text = _decode_csv(data)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
-    try:
-        return _collect_rows(enumerate(reader, start=1))
-    except csv.Error as exc:
-        raise RosterFileError(f"CSV 文件格式有误：{exc}") from exc
 
 
 # ---- the header -------------------------------------------------------------------------------------
@@ -686,10 +612,7 @@ def _parse_rows(rows: _Rows, today: date) -> ParsedRoster:
 def parse_roster(filename: str, data: bytes, *, today: date | None = None) -> ParsedRoster:
     """Every valid row and every bad row's reasons; RosterFileError when the file as a whole is
     unusable. `today` bounds dates (none may be in the future); by default the system date."""
-    read = _reader_for(filename)
-    if not data:
-        raise RosterFileError("文件是空的，没有找到任何内容")
-    return _parse_rows(read(data), today or date.today())
+    return _parse_rows(read_table(filename, data), today or date.today())
 
 
 # ---- export -----------------------------------------------------------------------------------------
@@ -736,12 +659,7 @@ def _record_values(record: RetireeRecord, today: date) -> dict[str, object]:
 def _data_cell(sheet, column: _Column, value: object) -> object:
     """A plain value where openpyxl needs nothing more (the fast path on a big roster)."""
     if isinstance(value, str):
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if not value.startswith("="):
-            return value
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # text that looks like a formula stays text
-        return cell
+        return safe_cell(sheet, value)  # text that looks like a formula stays text
     if column.is_date and value is not None:
         cell = WriteOnlyCell(sheet, value=value)
         cell.number_format = _DATE_FORMAT

@@ -6,18 +6,18 @@ answer is a letter (A-D), as quizzes are written; the core keeps its index.
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, model_validator
 
-from yinling.models import OPTION_LETTERS, STUDY_TOPICS, Quiz, StudyPieceFields, StudyTopic
-from yinling.roster_io import MAX_ROWS, RosterFileError, read_table
+from yinling.models import OPTION_LETTERS, OUTSIDE_WINDOW_ZH, STUDY_TOPICS, Quiz, SaneDate, StudyPieceFields, StudyTopic
+from yinling.roster_io import RosterFileError, read_table
 
 TITLE_MAX = 60
 BODY_MAX = 1000  # "a short read, about 800 characters", with room; a Telegram message holds 4096
 OPTION_MAX = 40  # an option is also a button label
-MAX_PIECES = 2000  # in one import
+MAX_PIECES = 2000  # in one import; a sheet's limits on columns and cells: yinling/sheet_reader.py
+MAX_JSON_VALUES = 500_000  # commas and brackets in a .json import (2,000 pieces with long texts: ~250,000)
 
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TITLE_MAX)]
 Body = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=BODY_MAX)]
@@ -66,7 +66,7 @@ class PieceIn(BaseModel):
     source: Source = ""
     topic: StudyTopic
     quiz: QuizIn | None = None
-    publish_on: date | None = Field(None, description="the local day to show it (one piece per day)")
+    publish_on: SaneDate | None = Field(None, description="the local day to show it (one piece per day)")
     queue_position: int | None = Field(None, ge=1, le=1_000_000,
                                        description="its place in the queue (days without a dated piece take the next)")
 
@@ -125,7 +125,8 @@ def parse_pieces(filename: str, data: bytes) -> ParsedPieces:
     if name.endswith(".json"):
         items = _json_items(data)
     else:
-        items = _sheet_items(read_table(filename, data, allowed="只支持 .json、.xlsx 或 .csv 文件"))
+        items = _sheet_items(read_table(filename, data, allowed="只支持 .json、.xlsx 或 .csv 文件", max_rows=MAX_PIECES,
+                                        too_many=f"一次最多导入 {MAX_PIECES} 篇，请分批导入"))
     if len(items) > MAX_PIECES:
         raise RosterFileError(f"一次最多导入 {MAX_PIECES} 篇，请分批导入")
     parsed = ParsedPieces()
@@ -147,10 +148,15 @@ def parse_pieces(filename: str, data: bytes) -> ParsedPieces:
 
 
 def _json_items(data: bytes) -> list[tuple[int, Any]]:
+    # json.loads holds the whole document: 10 MB of [{},{},...] would be 3 million dicts (~200 MB)
+    if (values := data.count(b",") + data.count(b"{") + data.count(b"[")) > MAX_JSON_VALUES:
+        raise RosterFileError(f"JSON 文件里的项太多（{values} 项，最多 {MAX_JSON_VALUES} 项），请分批导入")
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise RosterFileError(f"JSON 文件格式有误：{exc}") from None
+    except RecursionError:  # [[[[...]]]] nested past Python's stack
+        raise RosterFileError("JSON 文件格式有误：嵌套太深") from None
     if isinstance(document, dict) and isinstance(document.get("pieces"), list):
         document = document["pieces"]
     if not isinstance(document, list):
@@ -169,7 +175,7 @@ def _sheet_items(rows: list[tuple[int, list[object]]]) -> list[tuple[int, dict]]
     for line, values in rows[1:]:
         cells = {f: _cell(v) for f, v in zip(fields, values) if f is not None and _cell(v) is not None}
         items.append((line, _shape(cells)))
-    if len(items) > MAX_ROWS:
+    if len(items) > MAX_PIECES:
         raise RosterFileError(f"一次最多导入 {MAX_PIECES} 篇，请分批导入")
     return items
 
@@ -216,6 +222,8 @@ def _explain(exc: ValidationError) -> list[tuple[str | None, str]]:
             message = "不能空着"
         elif kind == "literal_error":
             message = f"只能是：{_TOPICS}" if column == "主题" else "填写的值不在可选范围内"
+        elif kind == "day_out_of_window":
+            message = OUTSIDE_WINDOW_ZH
         elif kind.startswith("date"):
             message = "日期格式应像 2026-11-22"
         elif kind.startswith("int") or kind in ("greater_than_equal", "less_than_equal"):

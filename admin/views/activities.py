@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from aiohttp import web
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from admin.auth import actor_of
 from admin.keys import SERVICES
@@ -18,6 +18,7 @@ from yinling.models import (
     ActivityRegistration,
     Audience,
     AudienceKind,
+    SaneAwareDatetime,
     audience_problem,
 )
 
@@ -52,9 +53,9 @@ class ActivityCreate(Strict):
     kind: ActivityKind
     description: Description = ""
     place: Place
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
-    signup_deadline: AwareDatetime | None = Field(None, description="defaults to starts_at")
+    starts_at: SaneAwareDatetime
+    ends_at: SaneAwareDatetime
+    signup_deadline: SaneAwareDatetime | None = Field(None, description="defaults to starts_at")
     capacity: Capacity
     audience: AudienceBody = Field(default_factory=AudienceBody)
     companion_allowed: bool = Field(False, description="one family companion may come (counted beside the seats)")
@@ -74,9 +75,9 @@ class ActivityPatch(Strict):
     kind: ActivityKind = None  # type: ignore[assignment]
     description: Description = None  # type: ignore[assignment]
     place: Place = None  # type: ignore[assignment]
-    starts_at: AwareDatetime = None  # type: ignore[assignment]
-    ends_at: AwareDatetime = None  # type: ignore[assignment]
-    signup_deadline: AwareDatetime = None  # type: ignore[assignment]
+    starts_at: SaneAwareDatetime = None  # type: ignore[assignment]
+    ends_at: SaneAwareDatetime = None  # type: ignore[assignment]
+    signup_deadline: SaneAwareDatetime = None  # type: ignore[assignment]
     capacity: Capacity = Field(None, description="a larger capacity gives seats to the waiting list at once")  # type: ignore[assignment]
     audience: AudienceBody = None  # type: ignore[assignment]
     companion_allowed: bool = None  # type: ignore[assignment]
@@ -113,12 +114,15 @@ class ActivityQuery(PageQuery):
 
 
 class RegistrationOut(ActivityRegistration):
-    position: int | None = Field(None, description="place in the waiting list (waiting only)")
+    position: int | None = Field(None, description="place in the whole waiting list (waiting only)")
     phone: str | None = Field(None, description="only for retirees the caller may see (admins: all; a liaison: own)")
     address: str | None = None
 
 
 class RegistrationList(BaseModel):
+    """A liaison gets their own retirees' rows only (and the sums below over those); `activity`'s
+    counts and each waiting row's `position` are over the whole activity."""
+
     activity: ActivityOut
     confirmed: list[RegistrationOut]
     waiting: list[RegistrationOut] = Field(description="in order: the first is promoted first")
@@ -158,7 +162,7 @@ async def list_activities(request: web.Request) -> web.Response:
     query = parse_query(request, ActivityQuery)
     per_page = min(query.per_page, MAX_PER_PAGE)
     items, total = await request.app[SERVICES].activities.page(when=query.when, kind=query.kind, page=query.page,
-                                                               per_page=per_page)
+                                                               per_page=per_page, actor=actor_of(request))
     return respond(ActivityPage(items=[out(a) for a in items], total=total, page=query.page, per_page=per_page))
 
 
@@ -170,7 +174,7 @@ async def create_activity(request: web.Request) -> web.Response:
 
 
 async def get_activity(request: web.Request) -> web.Response:
-    return respond(out(await request.app[SERVICES].activities.get(path_id(request))))
+    return respond(out(await request.app[SERVICES].activities.get(path_id(request), actor_of(request))))
 
 
 async def update_activity(request: web.Request) -> web.Response:
@@ -191,13 +195,11 @@ def _registration_out(registration: ActivityRegistration, contacts: dict, positi
 
 
 async def list_registrations(request: web.Request) -> web.Response:
-    activity, registrations, contacts = await request.app[SERVICES].activities.registrations(
+    activity, registrations, contacts, positions = await request.app[SERVICES].activities.registrations(
         actor_of(request), path_id(request))
     groups: dict[str, list[RegistrationOut]] = {"confirmed": [], "waiting": [], "cancelled": []}
     for registration in registrations:  # in arrival order
-        group = groups[registration.status]
-        position = len(group) + 1 if registration.status == "waiting" else None
-        group.append(_registration_out(registration, contacts, position))
+        groups[registration.status].append(_registration_out(registration, contacts, positions.get(registration.id)))
     confirmed = groups["confirmed"]
     return respond(RegistrationList(
         activity=out(activity), **groups,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from aiohttp import web
-from pydantic import AwareDatetime, BaseModel, Field, StringConstraints, model_validator
+from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from admin.auth import actor_of
 from admin.keys import SERVICES
@@ -18,6 +18,7 @@ from yinling.models import (
     BroadcastAudience,
     BroadcastAudienceKind,
     BroadcastDraft,
+    SaneAwareDatetime,
     audience_problem,
 )
 from yinling.services.broadcasts import TEXT_LIMIT
@@ -62,7 +63,7 @@ class BroadcastCreate(Strict):
     text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TEXT_LIMIT)]
     audience: BroadcastAudienceBody = Field(default_factory=BroadcastAudienceBody)
     attachment_id: Id | None = Field(None, description="a photo or document from POST /api/v1/broadcasts/attachments")
-    schedule_at: AwareDatetime | None = Field(None, description="send then (must be ahead); default: now")
+    schedule_at: SaneAwareDatetime | None = Field(None, description="send then (must be ahead); default: now")
     require_ack: bool = Field(False, description="ask each recipient to tap 已阅")
     dry_run: bool = Field(False, description="only count the recipients and show the preview; nothing is sent")
 

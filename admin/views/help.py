@@ -5,13 +5,14 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from aiohttp import web
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import BaseModel, Field
 
 from admin.auth import actor_of
 from admin.keys import MEDIA, PAGE_CACHE, SERVICES
 from admin.parsing import Id, Page, PageQuery, Strict, parse_json, parse_query, path_id, query_moment, respond
 from yinling.errors import InvalidInput
-from yinling.models import HelpEvent, HelpFilter, HelpMessage, HelpPriority, HelpRequest, HelpStatus, Satisfaction
+from yinling.models import (HelpEvent, HelpFilter, HelpMessage, HelpPriority, HelpRequest, HelpStatus,
+                            SaneAwareDatetime, Satisfaction)
 
 MAX_PER_PAGE = 100
 Category = Literal["生活照料", "医疗健康", "住院看病", "房屋维修", "心理关怀", "政策咨询", "其他"]
@@ -65,7 +66,7 @@ class AssignBody(Strict):
 class StatusBody(Strict):
     status: HelpStatus
     reason: str | None = Field(None, max_length=500)
-    remind_at: AwareDatetime | None = Field(None, description="required for pending")
+    remind_at: SaneAwareDatetime | None = Field(None, description="required for pending")
 
 
 class Done(BaseModel):

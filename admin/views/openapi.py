@@ -141,6 +141,7 @@ def _error_statuses(route, has_parameters: bool) -> list[str]:
         statuses.append("503")
     if route.path.endswith("/auth/login"):
         statuses += ["401", "429"]
+    statuses += route.errors
     return sorted(set(statuses))
 
 

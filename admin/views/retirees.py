@@ -13,7 +13,7 @@ from admin.auth import actor_of
 from admin.keys import SERVICES
 from admin.parsing import Id, Page, PageQuery, Strict, TooLarge, parse_json, parse_query, path_id, respond
 from yinling.errors import InvalidInput
-from yinling.models import RETIREE_TAGS, FamilyContact, Gender, RetireeRecord, RetirementType, RosterFilter
+from yinling.models import RETIREE_TAGS, FamilyContact, Gender, RetireeRecord, RetirementType, RosterFilter, SaneDate
 
 MAX_PER_PAGE = 100
 Tag = Literal["独居", "丧偶", "患病", "失能", "空巢", "异地居住", "特殊困难"]  # RETIREE_TAGS, as a schema enum
@@ -33,14 +33,14 @@ class RetireeWrite(Strict):
 
     name: str = Field(None, min_length=1, max_length=50, description="may be changed, not removed")  # type: ignore[assignment]
     gender: Gender | None = None
-    birth_date: date | None = None
+    birth_date: SaneDate | None = None
     phones: list[str] | None = Field(None, max_length=5)
     address: str | None = Field(None, max_length=200)
     former_unit: str | None = Field(None, max_length=100)
     former_post: str | None = Field(None, max_length=100)
     retirement_type: RetirementType | None = None
     party_member: bool | None = None
-    party_join_date: date | None = None
+    party_join_date: SaneDate | None = None
     liaison_id: Id | None = None
     tags: list[Tag] | None = Field(None, max_length=10)
     hobbies: str | None = Field(None, max_length=500)
@@ -69,7 +69,7 @@ class RetireeOut(BaseModel):
     party_join_date: date | None = None
     liaison_id: int | None = None
     liaison_name: str | None = None
-    tags: list[str] = Field(description="stored tags, plus 高龄 when 80 or older")
+    tags: list[str] = Field(description="stored tags, plus 高龄 when 80 or older; a viewer gets no sensitive tags")
     hobbies: str | None = None
     health_notes: str | None = Field(None, description="absent for viewers")
     family: FamilyContact | None = Field(None, description="absent for viewers")
@@ -84,7 +84,7 @@ class RetireeOut(BaseModel):
 class RetireeQuery(PageQuery):
     liaison_id: Id | None = None
     tag: FilterTag | None = None
-    q: str | None = Field(None, max_length=50, description="part of a name or phone number")
+    q: str | None = Field(None, max_length=50, description="part of a name or phone number (a viewer: of a name only)")
     bound: bool | None = None
     reachable: bool | None = None
 

@@ -12,7 +12,7 @@ from admin.keys import SERVICES
 from admin.parsing import PageQuery, Strict, parse_json, parse_query, path_id, respond
 from admin.views.retirees import uploaded_file
 from yinling.errors import InvalidInput
-from yinling.models import StudyPiece, StudyTopic
+from yinling.models import SaneDate, StudyPiece, StudyTopic, window_problems
 from yinling.study_io import Body, PieceIn, QuizIn, Source, Title
 
 MAX_PER_PAGE = 100
@@ -31,7 +31,7 @@ class PiecePatch(Strict):
     source: Source = None  # type: ignore[assignment]
     topic: StudyTopic = None  # type: ignore[assignment]
     quiz: QuizIn | None = None
-    publish_on: date = None  # type: ignore[assignment]
+    publish_on: SaneDate = None  # type: ignore[assignment]
     queue_position: int = Field(None, ge=1, le=1_000_000)  # type: ignore[assignment]
 
     def changes(self) -> dict:
@@ -121,9 +121,12 @@ def out(piece: StudyPiece) -> PieceOut:
 
 def _day(name: str, value: str | None) -> date | None:
     try:
-        return date.fromisoformat(value) if value else None
+        day = date.fromisoformat(value) if value else None
     except ValueError:
         raise InvalidInput(f"{name} is not a real date", fields={name: "not a real date"}) from None
+    if problems := window_problems(**{name: day}):
+        raise InvalidInput(f"{name} is out of range", fields=problems)
+    return day
 
 
 def _ratio(part: int, whole: int) -> float | None:

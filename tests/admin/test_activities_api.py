@@ -6,8 +6,9 @@ from io import BytesIO
 import pytest
 from openpyxl import load_workbook
 
-from tests.factories import Events
-from yinling.models import Contact
+from tests.factories import Events, add_retiree
+from yinling import texts
+from yinling.models import Contact, Inbound
 
 PARTY_DAY = {
     "title": "十二月主题党日", "kind": "主题党日", "place": "老干部活动中心三楼",
@@ -89,9 +90,10 @@ async def test_registrations_list_waiting_in_order_and_contacts_in_scope(api, as
     assert (confirmed["retiree_name"], confirmed["phone"], confirmed["address"]) == ("张建国", "13800000001", "幸福路1号")
     assert (waiting["retiree_name"], waiting["position"]) == ("赵淑芬", 1)
     assert (body["companions"], body["transport_needed"], body["activity"]["waiting"]) == (1, 1, 1)
-    # 李强 runs the door: he sees everyone registered, but only his own retiree's phone
+    # 李强 sees his own retiree only, with the phone
     seen_by_li = await (await as_li.get(f"/api/v1/activities/{activity['id']}/registrations")).json()
-    assert seen_by_li["confirmed"][0]["phone"] is None and seen_by_li["waiting"][0]["phone"] == "13800000002"
+    assert seen_by_li["confirmed"] == [] and [w["retiree_name"] for w in seen_by_li["waiting"]] == ["赵淑芬"]
+    assert seen_by_li["waiting"][0]["phone"] == "13800000002"
 
 
 async def test_the_export_is_a_spreadsheet_of_the_list(as_admin, services, office):
@@ -139,3 +141,107 @@ async def test_every_change_is_audited(as_admin, db):
     await as_admin.post(f"/api/v1/activities/{activity['id']}/cancel", json={"reason": "天气原因"})
     actions = [r["action"] for r in await db.fetch_all("SELECT action FROM audit_log WHERE target_type = 'activity'")]
     assert actions == ["activity.create", "activity.update", "activity.cancel"]
+
+
+# ---- scope: a liaison's activities are for their own retirees; others' are not theirs to run ----
+
+
+async def bind(services, phone: str, user_id: int) -> None:
+    """A retiree verifies in the chat."""
+    await services.conversation.do_contact(Events(user_id=user_id, start=user_id * 100).next(),
+                                           Contact(phone=phone, user_id=user_id))
+
+
+async def activity_messages(db, activity_id: int) -> list[tuple[int, str]]:
+    rows = await db.fetch_all("SELECT chat_id, text FROM outbox WHERE source = ? ORDER BY id",
+                              (f"activity:{activity_id}",))
+    return [(r["chat_id"], r["text"]) for r in rows]
+
+
+async def test_a_liaisons_activity_reaches_and_is_offered_to_their_own_retirees_only(as_wang, services, db, office):
+    await bind(services, "13800000001", 9001)  # 王芳's 张建国
+    await bind(services, "13800000002", 9002)  # 李强's 赵淑芬
+    activity = await create(as_wang, notify=True, capacity=5)  # audience: everyone
+    assert activity["notified"] == 1 and activity["created_by_liaison"] == office.wang
+    told = await activity_messages(db, activity["id"])
+    assert [chat for chat, _ in told] == [9001] and told[0][1].startswith("新活动：【主题党日】十二月主题党日")
+    # 赵淑芬 is not offered it in the chat, and a stale or forged button does not sign her up
+    zhao = Events(user_id=9002, start=777_000)
+    await services.conversation.do_message(zhao.next(), Inbound(kind="text", text="活动报名"))
+    assert (await db.fetch_value("SELECT text FROM outbox WHERE chat_id = 9002 ORDER BY id DESC LIMIT 1")
+            == texts.ACT_NONE)
+    assert await services.conversation.do_press(zhao.next(), f"act:join:{activity['id']}:0:0") == "这次不在名单里"
+    assert await services.conversation.do_press(
+        Events(user_id=9001, start=888_000).next(), f"act:join:{activity['id']}:0:0") == "报名成功"
+
+
+@pytest.mark.parametrize("liaison_ids", [["li"], ["wang", "li"], ["admin"]])
+async def test_a_liaison_naming_other_liaisons_in_the_audience_is_refused(as_wang, office, db, liaison_ids):
+    ids = [getattr(office, name) for name in liaison_ids]
+    resp = await as_wang.post("/api/v1/activities",
+                              json={**PARTY_DAY, "notify": True, "audience": {"kind": "liaisons", "liaison_ids": ids}})
+    assert resp.status == 403 and "audience.liaison_ids" in (await resp.json())["error"]["fields"]
+    assert await db.fetch_value("SELECT count(*) FROM activities") == 0
+    mine = await create(as_wang, audience={"kind": "liaisons", "liaison_ids": [office.wang]})
+    resp = await as_wang.patch(f"/api/v1/activities/{mine['id']}",
+                               json={"audience": {"kind": "liaisons", "liaison_ids": ids}})
+    assert resp.status == 403 and "audience.liaison_ids" in (await resp.json())["error"]["fields"]
+
+
+async def test_only_its_publisher_or_an_admin_changes_or_cancels_an_activity(as_admin, as_wang, services, db, office):
+    offices = await create(as_admin, capacity=5)
+    await joins(services, "13800000001", 9001, offices["id"])
+    await joins(services, "13800000002", 9002, offices["id"])
+    before = await activity_messages(db, offices["id"])
+    for resp in (await as_wang.patch(f"/api/v1/activities/{offices['id']}", json={"place": "别处"}),
+                 await as_wang.post(f"/api/v1/activities/{offices['id']}/cancel", json={"reason": "不办了"})):
+        assert resp.status == 403
+        error = (await resp.json())["error"]
+        assert error["code"] == "forbidden" and error["fields"] == {}
+    unchanged = await (await as_wang.get(f"/api/v1/activities/{offices['id']}")).json()
+    assert (unchanged["place"], unchanged["status"]) == (PARTY_DAY["place"], "published")
+    assert await activity_messages(db, offices["id"]) == before  # no registrant was told anything
+    # her own she changes and cancels; an admin may change anyone's
+    mine = await create(as_wang)
+    assert (await as_wang.patch(f"/api/v1/activities/{mine['id']}", json={"capacity": 3})).status == 200
+    assert (await as_admin.patch(f"/api/v1/activities/{mine['id']}", json={"capacity": 4})).status == 200
+    assert (await as_wang.post(f"/api/v1/activities/{mine['id']}/cancel", json={"reason": "场地维修"})).status == 200
+
+
+async def test_another_liaisons_activity_is_not_found(as_wang, as_li, as_viewer, as_admin):
+    mine = await create(as_wang)
+    path = f"/api/v1/activities/{mine['id']}"
+    for resp in (await as_li.get(path), await as_li.patch(path, json={"capacity": 3}),
+                 await as_li.post(f"{path}/cancel", json={"reason": "不办了"}),
+                 await as_li.get(f"{path}/registrations"), await as_li.get(f"{path}/registrations.xlsx"),
+                 await as_li.post(f"{path}/checkins", json={"code": "1234"})):
+        assert resp.status == 404
+    assert (await (await as_li.get("/api/v1/activities")).json())["total"] == 0
+    for reader in (as_wang, as_viewer, as_admin):
+        assert [a["id"] for a in (await (await reader.get("/api/v1/activities")).json())["items"]] == [mine["id"]]
+
+
+async def test_a_liaison_lists_exports_and_checks_in_their_own_retirees_only(as_admin, as_li, services, office, db,
+                                                                              clock):
+    await add_retiree(db, clock, name="孙大爷", phone="13800000003", liaison_id=office.wang)
+    activity = await create(as_admin, capacity=1)
+    await joins(services, "13800000001", 9001, activity["id"])  # 王芳's: confirmed
+    await joins(services, "13800000003", 9003, activity["id"])  # 王芳's: first in line
+    await joins(services, "13800000002", 9002, activity["id"])  # 李强's: second in line
+    path = f"/api/v1/activities/{activity['id']}"
+    seen = await (await as_li.get(f"{path}/registrations")).json()
+    assert seen["confirmed"] == [] and seen["cancelled"] == []
+    assert [(w["retiree_name"], w["position"]) for w in seen["waiting"]] == [("赵淑芬", 2)]
+    rows = list(load_workbook(BytesIO(await (await as_li.get(f"{path}/registrations.xlsx")).read()))
+                .active.iter_rows(values_only=True))
+    assert [r[:3] for r in rows[2:]] == [("候补", 2, "赵淑芬")]
+    everyone = await (await as_admin.get(f"{path}/registrations")).json()
+    zhang = everyone["confirmed"][0]
+    for body, field in (({"code": zhang["code"]}, "code"), ({"retiree_id": office.wang_retiree}, "retiree_id")):
+        resp = await as_li.post(f"{path}/checkins", json=body)
+        assert resp.status == 404 and field in (await resp.json())["error"]["fields"]
+    assert await db.fetch_value("SELECT count(*) FROM activity_registrations WHERE attendance IS NOT NULL") == 0
+    # his own, once given a seat, he checks in
+    await as_admin.patch(path, json={"capacity": 3})
+    own = await as_li.post(f"{path}/checkins", json={"retiree_id": office.li_retiree})
+    assert own.status == 200 and (await own.json())["registration"]["attendance"] == "attended"

@@ -35,7 +35,6 @@ async def send(client, **changes):
     ({"audience": {"kind": "activity", "activity_id": 999}}, "audience.activity_id"),
     ({"schedule_at": "2026-11-23T09:00:00"}, "schedule_at"),  # no timezone
     ({"schedule_at": "2020-01-01T09:00:00+08:00"}, "schedule_at"),
-    ({"attachment_id": 5}, "attachment_id"),
     ({"audience": {"kind": "tags", "tags": ["失能"]}}, "audience"),  # nobody in it
     ({"urgent": True}, "urgent"),
 ])
@@ -96,3 +95,26 @@ async def test_an_attachment_upload_then_a_notice_with_it(as_admin, recipients, 
     bad.add_field("file", b"MZ", filename="run.exe")
     resp = await as_admin.post("/api/v1/broadcasts/attachments", data=bad)
     assert resp.status == 422 and "file" in (await resp.json())["error"]["fields"]
+
+
+async def attach(client) -> int:
+    form = FormData()
+    form.add_field("file", b"%PDF-1.4 ...", filename="通知.pdf")
+    resp = await client.post("/api/v1/broadcasts/attachments", data=form)
+    assert resp.status == 201, await resp.text()
+    return (await resp.json())["id"]
+
+
+async def test_a_liaison_sends_only_attachments_they_uploaded_and_another_is_as_if_missing(
+        as_admin, as_wang, as_li, recipients, db):
+    wangs = await attach(as_wang)
+    missing = await send(as_li, attachment_id=wangs + 100)
+    for body in ({"attachment_id": wangs}, {"attachment_id": wangs, "dry_run": True}):
+        resp = await send(as_li, **body)
+        assert resp.status == 404, await resp.text()
+        assert await resp.json() == await missing.json()  # the same answer: nothing says that it exists
+        assert (await resp.json())["error"]["fields"] == {"attachment_id": "no such attachment of yours"}
+    assert await db.fetch_value("SELECT count(*) FROM broadcasts") == 0
+    assert (await send(as_wang, attachment_id=wangs)).status == 201  # their own
+    assert (await send(as_admin, attachment_id=wangs)).status == 201  # an admin may use anyone's
+    assert await db.fetch_value("SELECT count(*) FROM outbox WHERE media LIKE '%document%'") == 2 + 3

@@ -204,3 +204,20 @@ async def test_a_staff_members_own_change_shows_in_the_queue_at_once(as_wang, re
     await as_wang.post(f"/api/v1/help-requests/{requests['wang']}/replies", json={"text": "收到"})
     after = await (await as_wang.get("/api/v1/help-requests")).json()
     assert after["items"][0]["status"] == "open" and after["counts"]["all"] == 1
+
+
+async def test_an_open_visit_follows_a_reassigned_retiree_to_the_new_liaison(as_admin, as_wang, as_li, services,
+                                                                             office):
+    events = Events(user_id=9001, start=60_000)
+    await services.conversation.do_contact(events.next(), Contact(phone="13800000001", user_id=9001))
+    for words in ("🙋 我要求助", "住院看病", "下周住院做手术", "✅ 说完了", "不急", "✅ 确认提交"):
+        await services.conversation.do_message(events.next(), Inbound(kind="text", text=words))
+    assert (await (await as_wang.get("/api/v1/visit-tasks")).json())["total"] == 1
+    resp = await as_admin.patch(f"/api/v1/retirees/{office.wang_retiree}", json={"liaison_id": office.li})
+    assert resp.status == 200, await resp.text()
+    seen_by_li = await (await as_li.get("/api/v1/visit-tasks", params={"status": "open"})).json()
+    assert seen_by_li["total"] == 1
+    [task] = seen_by_li["items"]
+    assert (task["retiree_name"], task["liaison_id"]) == ("张建国", office.li) and task["reason"].endswith("住院看病")
+    assert (await (await as_wang.get("/api/v1/visit-tasks")).json()) == {"items": [], "total": 0, "page": 1,
+                                                                          "per_page": 20}

@@ -103,7 +103,8 @@ async def test_invalid_values_name_every_wrong_field(as_admin):
         "name": "钱老", "phones": ["12"], "tags": ["独居", "不存在"], "birth_date": "2999-01-01", "gender": "x"})
     fields = (await resp.json())["error"]["fields"]
     assert resp.status == 422 and {"gender", "tags.1"} <= set(fields)  # the schema's own checks, all at once
-    resp = await as_admin.post("/api/v1/retirees", json={"name": "钱老", "phones": ["12"], "birth_date": "2999-01-01"})
+    # a future day within the schema's window (1900-2100): the service's own checks, all at once
+    resp = await as_admin.post("/api/v1/retirees", json={"name": "钱老", "phones": ["12"], "birth_date": "2099-01-01"})
     assert resp.status == 422 and {"phones", "birth_date"} <= set((await resp.json())["error"]["fields"])
 
 
@@ -189,9 +190,9 @@ async def upload(client, data: bytes, name: str = "台账.xlsx"):
 
 
 async def test_import_creates_then_reimport_updates_without_duplicates(as_admin):
-    data = sheet(("姓名", "出生日期", "手机号", "联系干部", "标签", "入党时间"),
-                 ("周国庆", "1949-10-01", "13900000009", "王芳", "独居、空巢", "1972-10-01"),
-                 ("吴秀兰", "1946/2/14", "+86 139 0000 0010", "liqiang", "", ""))
+    data = sheet(("姓名", "出生日期", "手机号", "联系干部", "标签", "入党时间", "同意存储敏感信息"),  # 独居 needs it
+                 ("周国庆", "1949-10-01", "13900000009", "王芳", "独居、空巢", "1972-10-01", "是"),
+                 ("吴秀兰", "1946/2/14", "+86 139 0000 0010", "liqiang", "", "", ""))
     first = await upload(as_admin, data)
     assert first.status == 200 and (await first.json())["created"] == 2
     second = await upload(as_admin, data)
@@ -237,8 +238,8 @@ async def pending(services, phone: str = "13766665555", user_id: int = 777001) -
 
     event = ChatEvent(event_id=user_id, user_id=user_id, chat_id=user_id, display_name="新人")
     await services.conversation.do_contact(event, Contact(phone=phone, user_id=user_id))
-    [registration], _ = await services.registrations.list_pending()
-    return registration.id
+    registrations, _ = await services.registrations.list_pending()
+    return next(r.id for r in registrations if r.telegram_user_id == user_id)
 
 
 async def test_approving_a_registration_binds_and_greets_in_the_chat(as_admin, services, db):
@@ -257,12 +258,72 @@ async def test_approving_a_registration_binds_and_greets_in_the_chat(as_admin, s
     assert again.status == 404
 
 
-async def test_approving_onto_an_existing_retiree_respects_scope(as_li, as_wang, services, office):
+async def test_registrations_are_for_admins_only(as_admin, as_wang, as_li, as_viewer, services, office, db):
+    """A pending registration shows the phone someone verified (a liaison once read a retiree's there),
+    and approving it decides whom a chat speaks for."""
     registration_id = await pending(services)
-    resp = await as_li.post(f"/api/v1/registrations/{registration_id}/approve", json={"retiree_id": office.wang_retiree})
-    assert resp.status == 404
-    resp = await as_wang.post(f"/api/v1/registrations/{registration_id}/approve", json={"retiree_id": office.wang_retiree})
-    assert resp.status == 200
+    for client in (as_wang, as_li, as_viewer):
+        assert (await client.get("/api/v1/registrations")).status == 403
+        resp = await client.post(f"/api/v1/registrations/{registration_id}/approve",
+                                 json={"retiree_id": office.wang_retiree})
+        assert resp.status == 403
+        assert (await client.post(f"/api/v1/registrations/{registration_id}/reject")).status == 403
+    status = "SELECT status FROM pending_registrations WHERE id = ?"
+    assert await db.fetch_value(status, (registration_id,)) == "pending"
+    resp = await as_admin.post(f"/api/v1/registrations/{registration_id}/approve",
+                               json={"retiree_id": office.wang_retiree})
+    assert resp.status == 200 and (await resp.json())["retiree_id"] == office.wang_retiree
+
+
+async def test_an_approval_cannot_give_a_phone_on_another_record_to_someone_else(as_admin, services, office, db, clock):
+    """张建国 (13800000001) is in the chat already; someone else verifies with his number."""
+    async with db.transaction() as tx:
+        await retiree_store.bind_telegram(tx, office.wang_retiree, user_id=777100, chat_id=777100, now=clock.now())
+    registration_id = await pending(services, phone="13800000001", user_id=777002)
+    retirees = await db.fetch_value("SELECT count(*) FROM retirees")
+    path = f"/api/v1/registrations/{registration_id}/approve"
+    for body in ({"new_retiree": {"name": "冒名者"}},  # a new record with his phone
+                 {"new_retiree": {"name": "冒名者", "phones": ["13800000001"]}},
+                 {"retiree_id": office.li_retiree}):  # or a record without it
+        resp = await as_admin.post(path, json=body)
+        assert resp.status == 409, await resp.text()
+        fields = (await resp.json())["error"]["fields"]
+        assert list(fields) == ["phone"] and f"编号 {office.wang_retiree} " in fields["phone"]
+        assert "13800000001" not in fields["phone"]  # masked
+    assert await db.fetch_value("SELECT count(*) FROM retirees") == retirees  # nothing created
+    assert await db.fetch_value("SELECT telegram_user_id FROM retirees WHERE id = ?", (office.li_retiree,)) is None
+    status = "SELECT status FROM pending_registrations WHERE id = ?"
+    assert await db.fetch_value(status, (registration_id,)) == "pending"
+    assert await db.fetch_value("SELECT count(*) FROM outbox WHERE chat_id = 777002 AND source = 'registration'") == 0
+
+
+async def test_an_approval_may_not_write_another_records_phone_but_may_bind_a_shared_ones_holder(
+        as_admin, services, office, db, clock):
+    registration_id = await pending(services, phone="13766665555")
+    resp = await as_admin.post(f"/api/v1/registrations/{registration_id}/approve",
+                               json={"new_retiree": {"name": "新来的同志", "phones": ["13766665555", "13800000002"]}})
+    assert resp.status == 409 and list((await resp.json())["error"]["fields"]) == ["new_retiree.phones"]
+    # a couple on one phone: the person is one of the records that has it
+    from tests.factories import add_retiree
+
+    husband = await add_retiree(db, clock, name="钱老", phone="13955550000")
+    await add_retiree(db, clock, name="钱老伴", phone="13955550000")
+    shared = await pending(services, phone="13955550000", user_id=777003)
+    resp = await as_admin.post(f"/api/v1/registrations/{shared}/approve", json={"retiree_id": husband})
+    assert resp.status == 200, await resp.text()
+
+
+async def test_two_approvals_of_one_phone_at_once_create_one_record(as_admin, services, db):
+    """The check is read inside the transaction that writes: the second sees the first's record."""
+    import asyncio
+
+    first = await pending(services, phone="13766665555", user_id=777004)
+    second = await pending(services, phone="13766665555", user_id=777005)
+    responses = await asyncio.gather(*(
+        as_admin.post(f"/api/v1/registrations/{rid}/approve", json={"new_retiree": {"name": f"同志{rid}"}})
+        for rid in (first, second)))
+    assert sorted(r.status for r in responses) == [200, 409]
+    assert await db.fetch_value("SELECT count(*) FROM retiree_phones WHERE phone = '13766665555'") == 1
 
 
 async def test_rejecting_tells_the_person_kindly(as_admin, services, db):

@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.factories import ChatPerson, add_bound_retiree, add_liaison
+from tests.factories import ChatPerson, Events, add_bound_retiree, add_liaison
 from yinling import texts
 from yinling.errors import Conflict, InvalidInput, NotFound
-from yinling.models import ActivityFields, Audience
+from yinling.models import Activity, ActivityFields, Audience, RetireeFields
 from yinling.services import build_services
-from yinling.services.activities import checkin_code, reminder_times
+from yinling.services.activities import reminder_times
 from yinling.store import activities as activity_store
 from yinling.store import audiences
 from yinling.store import retirees as retiree_store
@@ -104,7 +104,7 @@ async def test_signing_up_confirms_with_date_place_and_check_in_code(services, o
     activity = await publish(services, office_admin)
     assert await zhang.press(f"act:join:{activity.id}") == "报名成功"
     registration = await zhang.registration(activity.id)
-    assert registration.status == "confirmed" and registration.code == checkin_code(activity.id, 1)
+    assert registration.status == "confirmed" and len(registration.code) == 4 and registration.code.isdigit()
     text = (await zhang.last())["text"]
     assert text.startswith("报名成功！\n活动：十二月主题党日\n时间：11月28日（星期六）9:00—11:30\n地点：老干部活动中心三楼")
     assert f"签到码：{registration.code}" in text
@@ -201,11 +201,11 @@ async def test_one_who_left_may_join_again_at_the_back_of_the_line(services, off
     activity = await publish(services, office_admin, capacity=1)
     for person in (a, b):
         await person.press(f"act:join:{activity.id}")
+    first_code = (await b.registration(activity.id)).code
     await b.press(f"act:quit:{activity.id}")
     await c.press(f"act:join:{activity.id}")
     await b.press(f"act:join:{activity.id}")
     assert "排第 2 位" in (await b.last())["text"]
-    first_code = checkin_code(activity.id, 2)
     assert (await b.registration(activity.id)).code == first_code  # the code they were given stays theirs
 
 
@@ -478,11 +478,54 @@ async def test_cancellations_joins_and_capacity_changes_racing_keep_the_invarian
 # ---- small parts --------------------------------------------------------------------------------------------
 
 
-def test_check_in_codes_are_unique_short_and_not_in_arrival_order():
-    codes = [checkin_code(42, seq) for seq in range(1, 9000)]
-    assert len(set(codes)) == len(codes) and all(len(c) == 4 for c in codes)
-    assert codes[:3] != sorted(codes[:3]) or int(codes[1]) - int(codes[0]) != 1
-    assert len(checkin_code(42, 9000)) == 6
+async def bound_crowd(db, clock, count: int, liaison_id: int | None = None) -> list[int]:
+    """`count` retirees verified in the chat (user and chat id 500000 + their id), in a few statements."""
+    async with db.transaction() as tx:
+        ids = await retiree_store.insert_records(
+            tx, [RetireeFields(name=f"老同志{n}", liaison_id=liaison_id) for n in range(count)], now=clock.now())
+        await tx.executemany("UPDATE retirees SET telegram_user_id = :u, telegram_chat_id = :u WHERE id = :id",
+                             [{"u": 500000 + i, "id": i} for i in ids])
+    return ids
+
+
+def arrival_permutation(activity_id: int, seq: int) -> str:
+    """How codes were made before issue 13: anyone who knew one code and its arrival number could
+    work out everyone else's."""
+    return str(1000 + (seq * 4973 + activity_id * 7919) % 9000)
+
+
+async def test_check_in_codes_are_random_and_unique_across_2000_sign_ups(services, office_admin, liaison, db, clock):
+    activity = await publish(services, office_admin, capacity=2000)
+    for retiree_id in await bound_crowd(db, clock, 2000):
+        await services.conversation.do_press(
+            Events(user_id=500000 + retiree_id, start=retiree_id * 10).next(), f"act:join:{activity.id}")
+    registrations = await activity_store.registrations(db, activity.id)
+    codes = [r.code for r in registrations]  # in arrival order
+    assert len(codes) == 2000 and len(set(codes)) == 2000
+    assert all(len(c) == 4 and c.isdigit() for c in codes)
+    # not the arrival number's permutation (it matched all 2000; chance alone matches ~0.2)
+    assert sum(r.code == arrival_permutation(activity.id, r.seq) for r in registrations) < 10
+    # nor any fixed step from one sign-up to the next
+    assert len({(int(b) - int(a)) % 9000 for a, b in zip(codes, codes[1:])}) > 1000
+    told = await db.fetch_value("SELECT text FROM outbox WHERE chat_id = ? ORDER BY id DESC LIMIT 1",
+                                (500000 + registrations[-1].retiree_id,))
+    assert f"签到码：{codes[-1]}" in told
+
+
+async def test_past_5000_registrations_a_code_has_six_digits(services, office_admin, people, db, clock):
+    [zhang] = await people(1)
+    activity = await publish(services, office_admin, capacity=10_000)
+    async with db.transaction() as tx:
+        ids = await retiree_store.insert_records(tx, [RetireeFields(name=f"老同志{n}") for n in range(5000)],
+                                                 now=clock.now())
+        await tx.executemany(
+            "INSERT INTO activity_registrations (activity_id, retiree_id, status, seq, code, created_at, updated_at)"
+            " VALUES (:a, :r, 'confirmed', :seq, :code, :now, :now)",
+            [{"a": activity.id, "r": rid, "seq": n, "code": str(1_000_000 + n), "now": "2026-11-23T01:30:00Z"}
+             for n, rid in enumerate(ids, start=1)])
+    assert await zhang.press(f"act:join:{activity.id}") == "报名成功"
+    code = (await zhang.registration(activity.id)).code
+    assert len(code) == 6 and code.isdigit() and f"签到码：{code}" in (await zhang.last())["text"]
 
 
 def test_the_evening_reminder_is_18_00_the_day_before_local_time(clock):
@@ -506,3 +549,10 @@ async def test_the_audience_in_sql_and_in_python_agree(db, clock, liaison):
         in_sql = {rid for rid, _ in await audiences.reachable_chats(db, audience, date(1946, 11, 23))}
         in_python = {r.id for r in records if audience.includes(r, clock.today())}
         assert in_sql == in_python, audience
+        for owner in (liaison, other):  # a liaison's activity: the same audience within their own retirees
+            activity = Activity(**party_day(audience=audience).model_dump(), id=1, status="published",
+                                created_by_liaison=owner, created_at=SATURDAY_9, updated_at=SATURDAY_9)
+            in_sql = {rid for rid, _ in await audiences.reachable_chats(db, audience, date(1946, 11, 23),
+                                                                        liaison=owner)}
+            in_python = {r.id for r in records if activity.offered_to(r, clock.today())}
+            assert in_sql == in_python and all(r.liaison_id == owner for r in records if r.id in in_sql), audience

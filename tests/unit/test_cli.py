@@ -34,7 +34,8 @@ def test_staff_accounts_are_created_listed_and_changed(env, monkeypatch, capsys)
 @pytest.mark.parametrize(
     "argv, stdin, says",
     [
-        (("staff", "create", "x", "--role", "admin", "--password-stdin"), "short\n", "at least 8"),
+        (("staff", "create", "x", "--role", "admin", "--password-stdin"), "short\n", "至少要 10 个字符"),
+        (("staff", "create", "x", "--role", "liaison", "--password-stdin"), "qwerty123\n", "password"),
         (("staff", "set-role", "nobody", "viewer"), "", "no staff named 'nobody'"),
         (("roster", "import", "missing.xlsx"), "", "no such file"),
     ],

@@ -45,7 +45,8 @@ async def test_own_contact_on_the_roster_binds_and_shows_the_menu(services, db, 
     retiree = await retiree_store.get(db, retiree_id)
     assert retiree.telegram_user_id == TELEGRAM_USER
     rows = await outbox_rows(db, TELEGRAM_USER)
-    assert rows[-1]["text"] == texts.BOUND_GREETING.format(name="张建国同志")
+    # greeted, then told in two sentences what the office keeps and why (PIPL), and where to see it
+    assert rows[-1]["text"] == texts.BOUND_GREETING.format(name="张建国同志") + "\n\n" + texts.PRIVACY_AT_BINDING
     for _, label in texts.MENU:
         assert label in rows[-1]["keyboard"]
 

@@ -5,27 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.factories import ROSTER_PHONE, STAFF_CHAT_ID, TELEGRAM_USER, Events, add_liaison, add_retiree
+from tests.factories import ROSTER_PHONE, STAFF_CHAT_ID, TELEGRAM_USER, Events
+from tests.unit.test_emergency import LIAISON_TELEGRAM, bound_with_linked_liaison
 from yinling import texts
-from yinling.models import Contact, Inbound, OutgoingMessage, Priority
-from yinling.store import staff as staff_store
-
-LIAISON_TELEGRAM = 777000111
+from yinling.models import Inbound, OutgoingMessage, Priority
 
 
 async def texts_to(db, chat_id: int) -> list[str]:
     rows = await db.fetch_all("SELECT text FROM outbox WHERE chat_id = ? ORDER BY id", (chat_id,))
     return [r["text"] for r in rows]
-
-
-async def linked_liaison_and_retiree(services, db, clock) -> tuple[Events, int]:
-    liaison = await add_liaison(db, clock)
-    async with db.transaction() as tx:
-        await staff_store.link_telegram(tx, liaison, LIAISON_TELEGRAM)
-    retiree_id = await add_retiree(db, clock, liaison_id=liaison)
-    events = Events()
-    await services.conversation.do_contact(events.next(), Contact(phone=ROSTER_PHONE, user_id=TELEGRAM_USER))
-    return events, retiree_id
 
 
 async def say(services, events: Events, *words: str) -> None:
@@ -34,7 +22,7 @@ async def say(services, events: Events, *words: str) -> None:
 
 
 async def test_find_a_person_reaches_the_liaison_at_once_with_the_phone_and_only_once(services, db, clock):
-    events, _ = await linked_liaison_and_retiree(services, db, clock)
+    events, _ = await bound_with_linked_liaison(services, db, clock)
     await say(services, events, "☎️ 找人工")
     [direct] = await texts_to(db, LIAISON_TELEGRAM)
     assert "找人工" in direct and ROSTER_PHONE in direct
@@ -46,7 +34,7 @@ async def test_find_a_person_reaches_the_liaison_at_once_with_the_phone_and_only
 
 
 async def test_new_messages_are_told_grouped_at_most_once_per_few_minutes(services, db, clock):
-    events, _ = await linked_liaison_and_retiree(services, db, clock)
+    events, _ = await bound_with_linked_liaison(services, db, clock)
     await say(services, events, "谢谢你们", "下周二我不在家")
     assert await services.inbox.do_notify_new_messages() == 2  # the liaison and the group, one each
     expected = texts.STAFF_NEW_MESSAGES.format(count=2, people="张建国 2 条")
@@ -62,14 +50,14 @@ async def test_new_messages_are_told_grouped_at_most_once_per_few_minutes(servic
 
 
 async def test_messages_answered_before_the_notice_are_not_told(services, db, clock, office_admin):
-    events, retiree_id = await linked_liaison_and_retiree(services, db, clock)
+    events, retiree_id = await bound_with_linked_liaison(services, db, clock)
     await say(services, events, "有空来一趟")
     await services.inbox.do_send_message(office_admin, retiree_id, "明天上午去看您")
     assert await services.inbox.do_notify_new_messages() == 0
 
 
 async def test_a_retiree_who_blocked_the_bot_is_told_to_the_liaison_with_the_phone(services, db, clock):
-    _, retiree_id = await linked_liaison_and_retiree(services, db, clock)
+    _, retiree_id = await bound_with_linked_liaison(services, db, clock)
     async with db.transaction() as tx:
         outbox_id = await services.core.outbox.enqueue(tx, OutgoingMessage(
             chat_id=TELEGRAM_USER, retiree_id=retiree_id, text="通知", priority=Priority.BULK))

@@ -25,6 +25,7 @@ from yinling.services.roster import RosterService
 from yinling.services.staff import StaffService
 from yinling.services.staff_group import StaffGroupService
 from yinling.services.people import PeopleService
+from yinling.services.privacy import PrivacyService
 from yinling.services.study import StudyService
 from yinling.store.database import Database
 
@@ -50,6 +51,7 @@ class Services:
     audit: AuditService
     ideas: IdeaService
     calendar: CalendarService  # the office calendar; its in-memory copy serves the SLAs
+    privacy: PrivacyService  # PIPL: 我的信息 in the chat, deletion requests for admins
 
 
 def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
@@ -85,6 +87,9 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
     conversation.on_press("idea", ideas.on_press)
     conversation.on_mine(texts.MINE_IDEAS_BUTTON, ideas.show_mine)
     conversation.on_leave(ideas.on_leave)
+    privacy = PrivacyService(core, inbox, roster)
+    conversation.on_mine(texts.MINE_PRIVACY_BUTTON, privacy.show_mine)
+    conversation.on_state("privacy", privacy.on_message)
     return Services(
         core=core,
         people=people,
@@ -105,4 +110,5 @@ def build_services(settings: Settings, db: Database, clock: Clock) -> Services:
         audit=AuditService(core),
         ideas=ideas,
         calendar=calendar,
+        privacy=privacy,
     )

@@ -11,9 +11,19 @@ activities_chat.py):
     · act:quit:{id} (gives the place up)
 Capacity counts retirees; a family companion is counted beside them (for seating and buses), not
 against the seats, so a promotion never has to split a pair.
+
+Scope (as for broadcasts): a liaison's activity (`created_by_liaison`) is for their own retirees only:
+any audience they give is narrowed to them (announced to them only, offered in the chat to them only)
+and naming other liaisons in it is refused (403, field audience.liaison_ids). Liaisons see office-wide
+activities and their own; another liaison's is 404 to them, as another's broadcast is. Only the one
+who published an activity, or an admin, changes or cancels it (another who can see it: 403). On an
+activity they see, a liaison lists, exports and checks in their own retirees only (others' rows are
+absent; another's retiree by id or code is 404, like one not registered).
+Check-in codes are random (secrets), unique per activity, drawn inside the sign-up's transaction.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, time, timedelta
 from io import BytesIO
 from typing import Any
@@ -21,7 +31,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from yinling import texts
-from yinling.errors import Conflict, InvalidInput, NotFound
+from yinling.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yinling.models import (
     Activity,
     ActivityFields,
@@ -32,6 +42,7 @@ from yinling.models import (
     OutgoingMessage,
     Priority,
     Retiree,
+    window_problems,
 )
 from yinling.services.audit import audit
 from yinling.services.activities_chat import ActivityChat
@@ -43,25 +54,28 @@ from yinling.store import audiences
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
 from yinling.store.database import Transaction
+from yinling.xlsx_safe import safe_row
 
 EVE_HOUR = 18  # the evening-before reminder, local time
 SOON = timedelta(hours=2)  # the second reminder, before the start
 REMINDER_BATCH = 500
-CODE_SPACE = 9000  # four-digit codes 1000-9999; past that many arrivals a code grows to six digits
+SHORT_CODES_UNTIL = 5000  # four-digit codes (9,000 of them) while fewer registrations; six digits beyond
+CODE_TRIES = 50  # draws of one length before the next; at most ~56% of four-digit codes are ever taken
 
 
-def checkin_code(activity_id: int, seq: int) -> str:
-    """The code a retiree shows at the door: unique within the activity (a permutation of the
-    arrival number), short, and not simply 1, 2, 3."""
-    if seq < CODE_SPACE:
-        return str(1000 + (seq * 4973 + activity_id * 7919) % CODE_SPACE)  # 4973 is coprime to 9000
-    return str(100000 + seq)
+def random_code(digits: int) -> str:
+    """A code a retiree shows at the door: `digits` long, no leading zero, unguessable from others."""
+    low = 10 ** (digits - 1)
+    return str(low + secrets.randbelow(9 * low))
 
 
 def reminder_times(activity: Activity | ActivityFields, tz) -> list[tuple[str, datetime]]:
-    start = activity.starts_at.astimezone(tz)
-    eve = datetime.combine(start.date() - timedelta(days=1), time(EVE_HOUR), tzinfo=tz)
-    return [("eve", eve), ("soon", activity.starts_at - SOON)]
+    try:
+        start = activity.starts_at.astimezone(tz)
+        eve = datetime.combine(start.date() - timedelta(days=1), time(EVE_HOUR), tzinfo=tz)
+        return [("eve", eve), ("soon", activity.starts_at - SOON)]
+    except OverflowError:  # a start stored at the calendar's edge (year 1 or 9999): no reminders, no crash
+        return []
 
 
 class ActivityService(ActivityChat):
@@ -71,7 +85,10 @@ class ActivityService(ActivityChat):
 
     # ---- wording -------------------------------------------------------------------------------
     def _local(self, moment: datetime) -> datetime:
-        return moment.astimezone(self.core.clock.tz)
+        try:
+            return moment.astimezone(self.core.clock.tz)
+        except OverflowError:  # stored at the calendar's edge (9999-12-31T20:00Z): shown as stored, not a crash
+            return moment
 
     def _when(self, activity: Activity | ActivityFields) -> str:
         return texts.when_label(self._local(activity.starts_at), self._local(activity.ends_at))
@@ -91,7 +108,7 @@ class ActivityService(ActivityChat):
         Returns its id, place in the line (seq) and check-in code."""
         seq = await store.next_seq(tx, activity.id)
         if previous is None:
-            code = checkin_code(activity.id, seq)
+            code = await self._new_code(tx, activity.id)
             registration_id = await store.insert_registration(
                 tx, activity_id=activity.id, retiree_id=retiree.id, status=status, seq=seq, code=code,
                 companion=companion, needs_transport=transport, now=now)
@@ -105,6 +122,18 @@ class ActivityService(ActivityChat):
         if status == "confirmed":
             await self._schedule_reminders(tx, activity, registration_id, now)
         return registration_id, seq, code
+
+    async def _new_code(self, tx: Transaction, activity_id: int) -> str:
+        """A random code no registration of the activity holds (UNIQUE (activity_id, code)). Drawn
+        and checked inside the sign-up's write transaction, which the single writer and BEGIN
+        IMMEDIATE serialise, so no other sign-up can take it before this one is stored."""
+        short = await store.registration_count(tx, activity_id) < SHORT_CODES_UNTIL
+        for digits in (4, 6) if short else (6,):
+            for _ in range(CODE_TRIES):
+                code = random_code(digits)
+                if not await store.code_taken(tx, activity_id, code):
+                    return code
+        raise Conflict("no free check-in code; try again")  # not with fewer than ~100,000 registrations
 
     async def _schedule_reminders(self, tx: Transaction, activity: Activity, registration_id: int, now: datetime) -> None:
         """Only reminders still ahead: none for a time already past at sign-up."""
@@ -135,10 +164,15 @@ class ActivityService(ActivityChat):
                                                            keyboard=keyboard, priority=Priority.NORMAL, source=source))
 
     # ================================ staff, through the API ================================
-    async def _check(self, fields: ActivityFields, *, now: datetime, starts_changed: bool) -> None:
-        problems: dict[str, str] = {}
+    async def _check(self, actor: Actor, fields: ActivityFields, *, now: datetime, starts_changed: bool) -> None:
+        liaison = actor.scope_liaison_id
+        if liaison is not None and fields.audience.kind == "liaisons" and set(fields.audience.liaison_ids) != {liaison}:
+            raise Forbidden("a liaison's activity is for their own retirees only",
+                            fields={"audience.liaison_ids": "only your own id"})
+        problems = window_problems(starts_at=fields.starts_at, ends_at=fields.ends_at,
+                                   signup_deadline=fields.signup_deadline)
         if starts_changed and fields.starts_at <= now:
-            problems["starts_at"] = "must be in the future"
+            problems.setdefault("starts_at", "must be in the future")
         if fields.ends_at <= fields.starts_at:
             problems["ends_at"] = "must be after starts_at"
         if fields.signup_deadline > fields.starts_at:
@@ -151,25 +185,37 @@ class ActivityService(ActivityChat):
         if problems:
             raise InvalidInput(f"invalid {', '.join(problems)}", fields=problems)
 
-    async def get(self, activity_id: int) -> Activity:
+    async def get(self, activity_id: int, actor: Actor | None = None) -> Activity:
+        """The activity; with `actor`, only one they may see (a liaison: not another liaison's)."""
         activity = await store.get(self.core.db, activity_id)
-        if activity is None:
+        liaison = actor.scope_liaison_id if actor is not None else None
+        if activity is None or (liaison is not None and activity.created_by_liaison not in (None, liaison)):
             raise NotFound("no such activity")
         return activity
 
-    async def page(self, *, when: store.When, kind: str | None, page: int, per_page: int) -> tuple[list[Activity], int]:
+    async def _changeable(self, actor: Actor, activity_id: int) -> Activity:
+        """The activity, if this staff member may change or cancel it: an admin, or who published it."""
+        activity = await self.get(activity_id, actor)
+        if actor.role != "admin" and activity.created_by != actor.staff.id:
+            raise Forbidden("only the one who published an activity, or an admin, changes or cancels it")
+        return activity
+
+    async def page(self, *, when: store.When, kind: str | None, page: int, per_page: int,
+                   actor: Actor | None = None) -> tuple[list[Activity], int]:
         now = self.core.clock.now()
+        liaison = actor.scope_liaison_id if actor is not None else None
         items = await store.page(self.core.db, when=when, kind=kind, now=now, limit=per_page,
-                                 offset=(page - 1) * per_page)
-        return items, await store.count(self.core.db, when=when, kind=kind, now=now)
+                                 offset=(page - 1) * per_page, liaison=liaison)
+        return items, await store.count(self.core.db, when=when, kind=kind, now=now, liaison=liaison)
 
     async def do_create(self, actor: Actor, fields: ActivityFields, *, notify: bool) -> tuple[Activity, int]:
         """Publish; with `notify`, the audience's retirees in the chat are told (bulk). Returns the
-        activity and how many were told."""
+        activity and how many were told. A liaison's activity is for their own retirees only."""
         now = self.core.clock.now()
-        await self._check(fields, now=now, starts_changed=True)
+        await self._check(actor, fields, now=now, starts_changed=True)
         async with self.core.db.transaction() as tx:
-            activity_id = await store.insert(tx, fields, created_by=actor.staff.id, now=now)
+            activity_id = await store.insert(tx, fields, created_by=actor.staff.id, now=now,
+                                             liaison=actor.scope_liaison_id)
             activity = await store.get(tx, activity_id)
             assert activity is not None
             told = await self._announce(tx, activity) if notify else 0
@@ -178,7 +224,8 @@ class ActivityService(ActivityChat):
         return activity, told
 
     async def _announce(self, tx: Transaction, activity: Activity) -> int:
-        chats = await audiences.reachable_chats(tx, activity.audience, aged_cutoff(self.core.clock.today()))
+        chats = await audiences.reachable_chats(tx, activity.audience, aged_cutoff(self.core.clock.today()),
+                                                liaison=activity.created_by_liaison)
         text = texts.ACT_PUBLISHED.format(kind=activity.kind, title=activity.title, when=self._when(activity),
                                           place=activity.place, seats=self._seats(activity),
                                           deadline=self._deadline(activity))
@@ -197,12 +244,12 @@ class ActivityService(ActivityChat):
         ))
 
     async def do_update(self, actor: Actor, activity_id: int, changes: dict[str, Any]) -> Activity:
-        before = await self.get(activity_id)
+        before = await self._changeable(actor, activity_id)
         if before.status == "cancelled":
             raise Conflict("a cancelled activity cannot change", fields={"status": "cancelled"})
         now = self.core.clock.now()
         fields = ActivityFields(**{**before.model_dump(include=set(ActivityFields.model_fields)), **changes})
-        await self._check(fields, now=now, starts_changed=fields.starts_at != before.starts_at)
+        await self._check(actor, fields, now=now, starts_changed=fields.starts_at != before.starts_at)
         async with self.core.db.transaction() as tx:
             confirmed = await store.confirmed_count(tx, activity_id)  # decided inside the transaction
             if fields.capacity < confirmed:
@@ -225,7 +272,7 @@ class ActivityService(ActivityChat):
         return await self.get(activity_id)
 
     async def do_cancel(self, actor: Actor, activity_id: int, reason: str) -> Activity:
-        activity = await self.get(activity_id)
+        activity = await self._changeable(actor, activity_id)
         now = self.core.clock.now()
         if activity.status == "cancelled":
             raise Conflict("already cancelled", fields={"status": "cancelled"})
@@ -240,31 +287,34 @@ class ActivityService(ActivityChat):
                         detail={"told": len(told)})
         return await self.get(activity_id)
 
-    async def registrations(self, actor: Actor, activity_id: int) -> tuple[Activity, list[ActivityRegistration], dict]:
-        """The activity, its registrations in arrival order, and contact details (phone, address) of
-        the retirees this staff member may see (admins all; a liaison their own)."""
-        activity = await self.get(activity_id)
+    async def registrations(self, actor: Actor, activity_id: int
+                            ) -> tuple[Activity, list[ActivityRegistration], dict, dict[int, int]]:
+        """The activity, the registrations this staff member may see in arrival order (admins and
+        viewers all; a liaison their own retirees'), contact details (phone, address) for those who
+        may see them, and each waiting registration's place in the whole waiting list (by id)."""
+        activity = await self.get(activity_id, actor)
         registrations = await store.registrations(self.core.db, activity_id)
-        visible = [r.retiree_id for r in registrations
-                   if actor.scope_liaison_id is None or r.liaison_id == actor.scope_liaison_id]
-        contacts = await store.contacts(self.core.db, visible) if actor.sees_sensitive else {}
-        return activity, registrations, contacts
+        waiting = [r.id for r in registrations if r.status == "waiting"]
+        positions = {registration_id: n for n, registration_id in enumerate(waiting, start=1)}
+        if actor.scope_liaison_id is not None:
+            registrations = [r for r in registrations if r.liaison_id == actor.scope_liaison_id]
+        contacts = (await store.contacts(self.core.db, [r.retiree_id for r in registrations])
+                    if actor.sees_sensitive else {})
+        return activity, registrations, contacts, positions
 
     async def export_xlsx(self, actor: Actor, activity_id: int) -> bytes:
-        activity, registrations, contacts = await self.registrations(actor, activity_id)
+        activity, registrations, contacts, positions = await self.registrations(actor, activity_id)
         book = Workbook(write_only=True)
         sheet = book.create_sheet("报名名单")
-        sheet.append(["活动", activity.title, self._when(activity), activity.place])
+        sheet.append(safe_row(sheet, ["活动", activity.title, self._when(activity), activity.place]))
         sheet.append(["状态", "候补顺序", "姓名", "签到码", "带家属", "需要接送", "签到", "电话", "住址"])
-        waiting = 0
         for r in registrations:
-            waiting += r.status == "waiting"
             phone, address = contacts.get(r.retiree_id, (None, None))
-            sheet.append([
-                texts.ACT_EXPORT_STATUS[r.status], waiting if r.status == "waiting" else None, r.retiree_name, r.code,
+            sheet.append(safe_row(sheet, [
+                texts.ACT_EXPORT_STATUS[r.status], positions.get(r.id), r.retiree_name, r.code,
                 "是" if r.companion else "", "是" if r.needs_transport else "",
                 texts.ACT_EXPORT_ATTENDANCE.get(r.attendance or "", ""), phone, address,
-            ])
+            ]))
         async with self.core.db.transaction() as tx:
             await audit(self.core, tx, actor, "activity.export", target_type="activity", target_id=activity_id,
                         detail={"rows": len(registrations), "contacts": len(contacts)})
@@ -274,8 +324,9 @@ class ActivityService(ActivityChat):
 
     async def do_checkin(self, actor: Actor, activity_id: int, *, retiree_id: int | None, code: str | None
                          ) -> tuple[ActivityRegistration, bool]:
-        """Mark a confirmed registration attended. Returns it and whether it was already."""
-        activity = await self.get(activity_id)
+        """Mark a confirmed registration attended. Returns it and whether it was already. A liaison
+        checks in their own retirees only (another's is not found, as one not registered)."""
+        activity = await self.get(activity_id, actor)
         if activity.status == "cancelled":
             raise Conflict("the activity was cancelled", fields={"status": "cancelled"})
         if retiree_id is not None:
@@ -284,7 +335,7 @@ class ActivityService(ActivityChat):
         else:
             registration = await store.registration_by_code(self.core.db, activity_id, code or "")
             field = "code"
-        if registration is None:
+        if registration is None or actor.scope_liaison_id not in (None, registration.liaison_id):
             raise NotFound(f"no registration with this {field}", fields={field: "not registered for this activity"})
         if registration.status != "confirmed":
             raise Conflict(f"the registration is {registration.status}", fields={field: f"{registration.status}, not confirmed"})

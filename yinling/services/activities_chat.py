@@ -49,7 +49,7 @@ class ActivityChat:
         record = await retiree_store.get_record(turn.tx, retiree.id)
         today = self.core.clock.today()
         offered = [a for a in await store.open_for_signup(turn.tx, now=turn.now)
-                   if record is not None and a.audience.includes(record, today)][:LIST_LIMIT]
+                   if record is not None and a.offered_to(record, today)][:LIST_LIMIT]
         if not offered:
             await turn.reply(texts.ACT_NONE, main_menu())
             return
@@ -139,9 +139,9 @@ class ActivityChat:
             reason, text = "started", texts.ACT_STARTED
         elif activity.signup_deadline <= turn.now:
             reason, text = "deadline", texts.ACT_DEADLINE_PASSED
-        elif activity.audience.kind != "everyone":  # the whole file is read only when it matters
-            record = await retiree_store.get_record(turn.tx, retiree.id)
-            if record is None or not activity.audience.includes(record, self.core.clock.today()):
+        elif activity.audience.kind != "everyone" or activity.created_by_liaison is not None:
+            record = await retiree_store.get_record(turn.tx, retiree.id)  # read only when it matters
+            if record is None or not activity.offered_to(record, self.core.clock.today()):
                 reason, text = "not_for_you", texts.ACT_NOT_FOR_YOU
         if reason is not None:
             await turn.reply(text.format(title=activity.title), _back_to_list())

@@ -28,6 +28,7 @@ from yinling.models import (
     Button,
     Keyboard,
     MediaRef,
+    window_problems,
 )
 from yinling.services.audit import audit
 from yinling.services.core import Core
@@ -36,6 +37,7 @@ from yinling.services.turn import Turn
 from yinling.store import activities as activity_store
 from yinling.store import broadcasts as store
 from yinling.store.database import Transaction
+from yinling.store.rows import Reader
 
 TEXT_LIMIT = 4000
 ATTACHMENT_LIMIT = 10 * 1024 * 1024
@@ -77,10 +79,18 @@ class BroadcastService:
         if audience.kind == "activity" and await activity_store.get(
                 self.core.db, audience.activity_id or 0, counted=False) is None:
             raise InvalidInput("no such activity", fields={"audience.activity_id": "no such activity"})
-        if draft.attachment_id is not None and await store.attachment(self.core.db, draft.attachment_id) is None:
-            raise InvalidInput("no such attachment", fields={"attachment_id": "no such attachment"})
+        await self._check_attachment(self.core.db, actor, draft.attachment_id)
+        if problems := window_problems(schedule_at=draft.schedule_at):
+            raise InvalidInput("schedule_at is out of range", fields=problems)
         if draft.schedule_at is not None and draft.schedule_at <= self.core.clock.now():
             raise InvalidInput("schedule_at is not ahead", fields={"schedule_at": "must be in the future"})
+
+    async def _check_attachment(self, conn: Reader, actor: Actor, attachment_id: int | None) -> None:
+        """An admin may send any attachment; anyone else only one they uploaded. Another's is 404, as
+        one that does not exist (ids are counted up: a 403 would confirm that a guessed one is there)."""
+        uploader = None if actor.role == "admin" else actor.staff.id
+        if attachment_id is not None and await store.attachment(conn, attachment_id, uploaded_by=uploader) is None:
+            raise NotFound("no such attachment", fields={"attachment_id": "no such attachment of yours"})
 
     async def dry_run(self, actor: Actor, draft: BroadcastDraft) -> dict[str, Any]:
         """How many it would reach, and what they would see; nothing is written."""
@@ -97,6 +107,7 @@ class BroadcastService:
         now = self.core.clock.now()
         scheduled = draft.schedule_at is not None
         async with self.core.db.transaction() as tx:
+            await self._check_attachment(tx, actor, draft.attachment_id)  # the guard read inside the write
             broadcast_id = await store.insert(tx, draft, status="scheduled" if scheduled else "sending",
                                               created_by=actor.staff.id, liaison=self._scope(actor), now=now)
             if not scheduled:
@@ -149,13 +160,25 @@ class BroadcastService:
         unreachable = await store.unreachable(db, broadcast_id, liaison=liaison)
         if not actor.sees_sensitive:
             unreachable = [{**u, "phone": None} for u in unreachable]
-        return {
+        report = {
             "broadcast": broadcast, "counts": counts,
             "failures": await store.failures(db, broadcast_id, liaison=liaison),
             "unreachable": unreachable,
             "not_acknowledged": await store.not_acknowledged(db, broadcast_id, liaison=liaison)
             if broadcast.require_ack else [],
         }
+        if not actor.sees_sensitive and await self._by_sensitive_tag(broadcast):
+            # A list of the recipients of a notice to 患病 says who is ill: a viewer gets the counts only.
+            report.update(failures=[], unreachable=[], not_acknowledged=[])
+        return report
+
+    async def _by_sensitive_tag(self, broadcast: Broadcast) -> bool:
+        """Whether its audience was chosen by a sensitive tag (its own, or its activity's)."""
+        tags = set(broadcast.audience.tags)
+        if broadcast.audience.activity_id is not None:
+            activity = await activity_store.get(self.core.db, broadcast.audience.activity_id, counted=False)
+            tags |= set(activity.audience.tags) if activity else set()
+        return bool(tags & self.core.settings.sensitive_tag_set)
 
     async def do_cancel(self, actor: Actor, broadcast_id: int) -> tuple[Broadcast, int]:
         """Returns the broadcast and how many notices were stopped."""

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 
 from yinling.calendar_io import CalendarFileError, RowProblem, parse_days
 from yinling.errors import InvalidInput, NotFound
-from yinling.models import Actor, CalendarDay, CalendarDayKind
+from yinling.models import OUTSIDE_WINDOW_ZH, Actor, CalendarDay, CalendarDayKind, in_window
 from yinling.services.audit import audit
 from yinling.services.core import Core
 from yinling.sla import EMPTY, WorkCalendar, package_knows, use_office_calendar
@@ -135,6 +135,8 @@ class CalendarService:
     async def do_set_day(self, actor: Actor, day: date, kind: str, name: str = "") -> CalendarDay:
         """Set one day (a new one or a change): a holiday, or a weekend day worked (调休上班)."""
         kind, name = self.check_day(kind, name)
+        if not in_window(day):
+            raise InvalidInput(f"date {OUTSIDE_WINDOW_ZH}", fields={"date": OUTSIDE_WINDOW_ZH})
         async with self.core.db.transaction() as tx:
             before = await store.get(tx, day)
             await store.set_day(tx, day, kind, name, by=actor.staff.username, now=self.core.clock.now())

@@ -32,6 +32,7 @@ from yinling.models import (
     OutgoingMessage,
     Priority,
     Retiree,
+    window_problems,
 )
 from yinling.services.audit import audit
 from yinling.services.core import Core
@@ -281,6 +282,8 @@ class HelpService(HelpChat):
                            fields={"status": f"allowed: {', '.join(sorted(TRANSITIONS[request.status]))}"})
         if status == "pending" and remind_at is None:
             raise InvalidInput("pending needs remind_at", fields={"remind_at": "required for pending"})
+        if problems := window_problems(remind_at=remind_at):
+            raise InvalidInput("remind_at is out of range", fields=problems)
         reopening = status == "open" and request.status in ("resolved", "closed")
         if reopening and request.merged_into is not None:  # a merged request is always closed
             raise Conflict(f"request #{request.id} carries on in #{request.merged_into}",

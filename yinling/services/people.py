@@ -78,7 +78,8 @@ class PeopleService:
             update={"telegram_user_id": turn.event.user_id, "telegram_chat_id": turn.event.chat_id}
         )
         log.info("retiree %s bound to a chat", retiree.id)
-        await turn.show_menu(texts.BOUND_GREETING.format(name=retiree.polite_name))
+        # PIPL: at verification, what the office keeps and why, and where to see or delete it.
+        await turn.show_menu(texts.BOUND_GREETING.format(name=retiree.polite_name) + "\n\n" + texts.PRIVACY_AT_BINDING)
 
     async def _hold_for_staff(self, turn: Turn, phone: str, reason: str, answer: str) -> None:
         registration_id, created = await registration_store.upsert_pending(

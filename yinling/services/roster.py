@@ -31,6 +31,7 @@ from yinling.roster_io import ImportRow, RosterFileError, export_roster, parse_r
 from yinling.services.audit import audit
 from yinling.services.core import Core
 from yinling.services.memo import ShortMemo
+from yinling.store import erasure as erasure_store
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
 from yinling.store.database import Transaction
@@ -68,6 +69,11 @@ class RosterService:
     ) -> tuple[list[RetireeRecord], int]:
         if filters.tag is not None and filters.tag not in (*RETIREE_TAGS, AGED_TAG):
             raise InvalidInput("unknown tag", fields={"tag": f"one of {'、'.join((*RETIREE_TAGS, AGED_TAG))}"})
+        if filters.tag in self.sensitive_tags and not actor.sees_sensitive:  # who has it is what is hidden
+            raise Forbidden("a viewer may not filter by a sensitive tag",
+                            fields={"tag": f"敏感标签「{filters.tag}」只有管理员和联系干部能按它查找"})
+        if not actor.sees_sensitive:  # who may not see phone numbers may not search by them (digit by digit)
+            filters = filters.model_copy(update={"q_phones": False})
         cutoff = aged_cutoff(self.core.clock.today())
         key = (actor.scope_liaison_id, filters, cutoff)
         total = self._totals.get(key)
@@ -80,7 +86,7 @@ class RosterService:
             self.core.db, filters, scope_liaison_id=actor.scope_liaison_id, aged_cutoff=cutoff,
             limit=per_page, offset=(page - 1) * per_page,
         )
-        return items, total
+        return [self.for_actor(actor, r) for r in items], total
 
     async def get_retiree(self, actor: Actor, retiree_id: int) -> RetireeRecord:
         record = await self._visible(actor, retiree_id)
@@ -88,7 +94,19 @@ class RosterService:
             async with self.core.db.transaction() as tx:
                 await audit(self.core, tx, actor, "retiree.read_sensitive", target_type="retiree",
                             target_id=retiree_id, detail={"fields": sorted(self._sensitive_present(record))})
-        return record
+        return self.for_actor(actor, record)
+
+    @property
+    def sensitive_tags(self) -> frozenset[str]:
+        """Tags that reveal health or vulnerability (YINLING_SENSITIVE_TAGS adds to the defaults)."""
+        return self.core.settings.sensitive_tag_set
+
+    def for_actor(self, actor: Actor, record: RetireeRecord) -> RetireeRecord:
+        """A viewer's copy leaves out sensitive tags: viewers keep aggregate figures only. (Tags stored
+        before consent was asked for stay in the file, and are hidden from viewers the same way.)"""
+        if actor.sees_sensitive:
+            return record
+        return record.model_copy(update={"tags": tuple(t for t in record.tags if t not in self.sensitive_tags)})
 
     async def _visible(self, actor: Actor, retiree_id: int) -> RetireeRecord:
         record = await retiree_store.get_record(self.core.db, retiree_id)
@@ -123,7 +141,10 @@ class RosterService:
         merged = {**_fields_of(current), **changes}
         if changes.get("sensitive_consent") is False and "health_notes" not in changes and "family" not in changes:
             merged["health_notes"], merged["family"] = None, None  # withdrawing consent erases them
-        fields = await self.check_fields(merged)
+        withdrawn = changes.get("sensitive_consent") is False
+        if withdrawn and "tags" not in changes:
+            merged["tags"] = tuple(t for t in current.tags if t not in self.sensitive_tags)
+        fields = await self.check_fields(merged, kept_tags=() if withdrawn else current.tags)
         async with self.core.db.transaction() as tx:
             await retiree_store.update_record(tx, retiree_id, fields, now=self.core.clock.now())
             tx.after_commit(self._totals.clear)
@@ -137,10 +158,18 @@ class RosterService:
     async def do_delete(self, actor: Actor, retiree_id: int) -> None:
         await self._visible(actor, retiree_id)
         async with self.core.db.transaction() as tx:
-            await retiree_store.erase(tx, retiree_id, now=self.core.clock.now())
-            tx.after_commit(self._totals.clear)
-            await audit(self.core, tx, actor, "retiree.delete", target_type="retiree", target_id=retiree_id,
-                        detail={"pipl_erasure": True})
+            await self.erase_in(tx, actor, retiree_id)
+
+    async def erase_in(self, tx: Transaction, actor: Actor, retiree_id: int, **detail: Any) -> None:
+        """PIPL erasure inside the caller's transaction (DELETE, and a completed privacy request): the
+        file's personal fields and everything the retiree said or was sent (yinling/store/erasure.py),
+        audited with how many rows of each kind were emptied, never what they held."""
+        now = self.core.clock.now()
+        erased = await erasure_store.erase_traces(tx, retiree_id, now=now)
+        await retiree_store.erase(tx, retiree_id, now=now)
+        tx.after_commit(self._totals.clear)
+        await audit(self.core, tx, actor, "retiree.delete", target_type="retiree", target_id=retiree_id,
+                    detail={"pipl_erasure": True, "erased": erased, **detail})
 
     async def _reload(self, retiree_id: int) -> RetireeRecord:
         record = await retiree_store.get_record(self.core.db, retiree_id)
@@ -148,8 +177,10 @@ class RosterService:
         return record
 
     # ---- the rules a retiree's file obeys ----
-    async def check_fields(self, values: dict[str, Any], tx: Transaction | None = None) -> RetireeFields:
-        """Validate and normalise; InvalidInput names every field that is wrong."""
+    async def check_fields(self, values: dict[str, Any], tx: Transaction | None = None, *,
+                           kept_tags: tuple[str, ...] = ()) -> RetireeFields:
+        """Validate and normalise; InvalidInput names every field that is wrong. Sensitive tags need
+        consent, as health notes do, unless already stored (`kept_tags`: kept, hidden from viewers)."""
         problems: dict[str, str] = {}
         name = " ".join(str(values.get("name") or "").split())
         if not name:
@@ -194,6 +225,8 @@ class RosterService:
             for field in SENSITIVE_FIELDS:
                 if values.get(field):
                     problems[field] = CONSENT_NEEDED
+            if unconsented := [t for t in tags if t in self.sensitive_tags and t not in kept_tags]:
+                problems.setdefault("tags", f"敏感标签「{'、'.join(unconsented)}」{CONSENT_NEEDED}")
         liaison_id = values.get("liaison_id")
         if liaison_id is not None:
             liaison = await staff_store.get(tx or self.core.db, liaison_id)
@@ -260,7 +293,8 @@ class RosterService:
             current = await retiree_store.get_record(self.core.db, found) if found else None
         values = {**(_fields_of(current) if current else {}), **_row_values(row, liaison_id)}
         try:
-            return (current.id if current else None), await self.check_fields(values)
+            return (current.id if current else None), await self.check_fields(
+                values, kept_tags=current.tags if current else ())
         except InvalidInput as exc:
             raise InvalidInput(exc.message, fields={_HEADERS.get(k, k): v for k, v in exc.fields.items()}) from None
 
@@ -278,8 +312,8 @@ class RosterService:
             self.core.db, RosterFilter(), scope_liaison_id=actor.scope_liaison_id,
             aged_cutoff=aged_cutoff(self.core.clock.today()), limit=-1, offset=0,
         )
-        if not actor.sees_sensitive:  # a viewer's copy holds no contact details either
-            records = [r.model_copy(update={"phones": (), "address": None}) for r in records]
+        if not actor.sees_sensitive:  # a viewer's copy holds no contact details or sensitive tags either
+            records = [self.for_actor(actor, r).model_copy(update={"phones": (), "address": None}) for r in records]
         async with self.core.db.transaction() as tx:
             await audit(self.core, tx, actor, "retiree.export",
                         detail={"rows": len(records), "sensitive": actor.sees_sensitive})

@@ -32,6 +32,7 @@ from yinling.models import (
     Priority,
     StudyPiece,
     StudyPieceFields,
+    window_problems,
 )
 from yinling.roster_io import RosterFileError
 from yinling.services.audit import audit
@@ -98,6 +99,8 @@ class StudyService(StudyChat):
         day = fields.publish_on
         if day is None:
             return
+        if problems := window_problems(publish_on=day):
+            raise InvalidInput("publish_on is out of range", fields=problems)
         today = self.core.clock.today()
         if day < today:
             raise InvalidInput("publish_on is in the past", fields={"publish_on": "must be today or later"})
@@ -130,9 +133,9 @@ class StudyService(StudyChat):
             if moved and piece.shown_on is not None:
                 field = sorted(moved)[0]
                 raise Conflict("the piece has already gone out", fields={field: "fixed once the piece has gone out"})
-            current = PieceIn.model_validate({**piece.model_dump(include=set(PieceIn.model_fields) - {"quiz"}),
-                                              "quiz": _quiz_in(piece)})
-            merged = current.model_dump()
+            # The piece as stored, as PieceIn's fields (not validated: a day stored before the window
+            # existed must not make the change a 500; the merged piece is checked as a whole below).
+            merged = {**piece.model_dump(include=set(PieceIn.model_fields) - {"quiz"}), "quiz": _quiz_in(piece)}
             merged.update(changes)
             if changes.get("publish_on") is not None:
                 merged["queue_position"] = None
@@ -140,7 +143,8 @@ class StudyService(StudyChat):
                 merged["publish_on"] = None
             body = _validated(merged)
             fields = body.fields(queue_position=piece.queue_position or await store.next_queue_position(tx))
-            await self._check_date(tx, fields, piece_id)
+            if piece.shown_on is None:  # one that has gone out keeps its day (refused above); its text may change
+                await self._check_date(tx, fields, piece_id)
             await store.replace_piece(tx, piece_id, fields, now=self.core.clock.now())
             await audit(self.core, tx, actor, "study.update", target_type="study_piece", target_id=piece_id,
                         detail={"fields": sorted(changes)})

@@ -40,8 +40,11 @@ def _columns(fields: ActivityFields) -> dict:
     }
 
 
-async def insert(tx: Transaction, fields: ActivityFields, *, created_by: int | None, now: datetime) -> int:
-    columns = {**_columns(fields), "created_by": created_by, "created_at": to_iso(now), "updated_at": to_iso(now)}
+async def insert(tx: Transaction, fields: ActivityFields, *, created_by: int | None, now: datetime,
+                 liaison: int | None = None) -> int:
+    """`liaison`: a liaison's activity, for their own retirees only (see migration 0012)."""
+    columns = {**_columns(fields), "created_by": created_by, "created_by_liaison": liaison,
+               "created_at": to_iso(now), "updated_at": to_iso(now)}
     names = ", ".join(columns)
     return await tx.execute(
         f"INSERT INTO activities ({names}) VALUES ({', '.join(':' + c for c in columns)})", columns
@@ -73,6 +76,10 @@ async def get(conn: Reader, activity_id: int, *, counted: bool = True) -> Activi
     return activity_from_row(row) if row else None
 
 
+# What a liaison sees: office-wide activities and their own, never another liaison's.
+_VISIBLE = "(:liaison IS NULL OR a.created_by_liaison IS NULL OR a.created_by_liaison = :liaison)"
+
+
 def _when(when: When) -> tuple[str, str]:
     """(condition, order): upcoming includes what is going on now; past is newest first."""
     if when == "upcoming":
@@ -82,21 +89,23 @@ def _when(when: When) -> tuple[str, str]:
     return "1", "a.starts_at DESC, a.id DESC"
 
 
-async def page(conn: Reader, *, when: When, kind: str | None, now: datetime, limit: int, offset: int) -> list[Activity]:
+async def page(conn: Reader, *, when: When, kind: str | None, now: datetime, limit: int, offset: int,
+               liaison: int | None = None) -> list[Activity]:
+    """`liaison`: as that liaison sees them (office-wide and their own)."""
     condition, order = _when(when)
     rows = await conn.fetch_all(
-        f"{_SELECT} WHERE {condition} AND (:kind IS NULL OR a.kind = :kind) ORDER BY {order}"
+        f"{_SELECT} WHERE {condition} AND (:kind IS NULL OR a.kind = :kind) AND {_VISIBLE} ORDER BY {order}"
         " LIMIT :limit OFFSET :offset",
-        {"now": to_iso(now), "kind": kind, "limit": limit, "offset": offset},
+        {"now": to_iso(now), "kind": kind, "limit": limit, "offset": offset, "liaison": liaison},
     )
     return [activity_from_row(r) for r in rows]
 
 
-async def count(conn: Reader, *, when: When, kind: str | None, now: datetime) -> int:
+async def count(conn: Reader, *, when: When, kind: str | None, now: datetime, liaison: int | None = None) -> int:
     condition, _ = _when(when)
     row = await conn.fetch_one(
-        f"SELECT count(*) FROM activities a WHERE {condition} AND (:kind IS NULL OR a.kind = :kind)",
-        {"now": to_iso(now), "kind": kind},
+        f"SELECT count(*) FROM activities a WHERE {condition} AND (:kind IS NULL OR a.kind = :kind) AND {_VISIBLE}",
+        {"now": to_iso(now), "kind": kind, "liaison": liaison},
     )
     return row[0] if row else 0
 
@@ -159,6 +168,19 @@ async def waiting_position(conn: Reader, activity_id: int, seq: int) -> int:
         "SELECT count(*) FROM activity_registrations WHERE activity_id = :a AND status = 'waiting' AND seq <= :s",
         {"a": activity_id, "s": seq},
     )
+    return row[0] if row else 0
+
+
+async def code_taken(tx: Transaction, activity_id: int, code: str) -> bool:
+    row = await tx.fetch_one(
+        "SELECT 1 FROM activity_registrations WHERE activity_id = :a AND code = :c", {"a": activity_id, "c": code}
+    )
+    return row is not None
+
+
+async def registration_count(tx: Transaction, activity_id: int) -> int:
+    """Every registration row (cancelled ones keep their code)."""
+    row = await tx.fetch_one("SELECT count(*) FROM activity_registrations WHERE activity_id = :a", {"a": activity_id})
     return row[0] if row else 0
 
 

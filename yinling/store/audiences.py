@@ -8,9 +8,13 @@ from yinling.store.retirees import LIVE
 from yinling.store.rows import Reader
 
 
-def where(audience: Audience, aged_cutoff: date) -> tuple[str, dict]:
-    """A condition on `r` (retirees) selecting the audience's live retirees."""
+def where(audience: Audience, aged_cutoff: date, liaison: int | None = None) -> tuple[str, dict]:
+    """A condition on `r` (retirees) selecting the audience's live retirees; with `liaison`, only
+    that liaison's own (a liaison's activity)."""
     clauses, params = [f"r.{LIVE}"], {}
+    if liaison is not None:
+        clauses.append("r.liaison_id = :scope_liaison")
+        params["scope_liaison"] = liaison
     if audience.kind == "party_members":
         clauses.append("r.party_member = 1")
     elif audience.kind == "liaisons":
@@ -31,9 +35,11 @@ def where(audience: Audience, aged_cutoff: date) -> tuple[str, dict]:
     return " AND ".join(clauses), params
 
 
-async def reachable_chats(conn: Reader, audience: Audience, aged_cutoff: date) -> list[tuple[int, int]]:
-    """(retiree id, chat id) of the audience's retirees who are in the chat and reachable."""
-    condition, params = where(audience, aged_cutoff)
+async def reachable_chats(conn: Reader, audience: Audience, aged_cutoff: date, *,
+                          liaison: int | None = None) -> list[tuple[int, int]]:
+    """(retiree id, chat id) of the audience's retirees (within `liaison`'s own, if given) who are in
+    the chat and reachable."""
+    condition, params = where(audience, aged_cutoff, liaison)
     rows = await conn.fetch_all(
         f"SELECT r.id, r.telegram_chat_id FROM retirees r WHERE {condition}"
         " AND r.telegram_chat_id IS NOT NULL AND r.reachable = 1 ORDER BY r.id",

@@ -231,6 +231,9 @@ async def set_attachment_path(tx: Transaction, attachment_id: int, path: str) ->
     await tx.execute("UPDATE broadcast_attachments SET path = :p WHERE id = :id", {"p": path, "id": attachment_id})
 
 
-async def attachment(conn: Reader, attachment_id: int) -> Attachment | None:
-    row = await conn.fetch_one("SELECT * FROM broadcast_attachments WHERE id = :id", {"id": attachment_id})
+async def attachment(conn: Reader, attachment_id: int, *, uploaded_by: int | None = None) -> Attachment | None:
+    """The attachment; with `uploaded_by`, only if that staff member uploaded it (created_by)."""
+    mine = "" if uploaded_by is None else " AND created_by = :by"
+    row = await conn.fetch_one(f"SELECT * FROM broadcast_attachments WHERE id = :id{mine}",
+                               {"id": attachment_id, "by": uploaded_by})
     return Attachment.model_validate({k: row[k] for k in row.keys()}) if row else None

@@ -33,6 +33,9 @@ BULK_ROWS = 200  # executemany over more rows than this runs on a worker thread
 CHECKPOINT_EVERY = 200  # commits between background checkpoints (SQLite's own default is ~1000 pages)
 log = logging.getLogger(__name__)
 Params = Mapping[str, Any] | Sequence[Any]
+# aiosqlite logs every call at DEBUG with its statement and parameters (names, phones, messages).
+# Dropped here, on its own logger, so no YINLING_LOG_LEVEL and no handler can ever print them.
+logging.getLogger("aiosqlite").addFilter(lambda record: record.levelno > logging.DEBUG)
 
 _PRAGMAS = (
     "PRAGMA journal_mode=WAL",

@@ -237,21 +237,28 @@ async def mark_breach_told(tx: Transaction, request_id: int, *, kind: str, now: 
 BREACH_FLAGS_CLEARED = {flag: 0 for _, flag in BREACHES.values()}
 
 
+# Whose visit it is: an open one follows the retiree to their liaison of today (a reassigned retiree's
+# visit is owed by the new liaison, whichever way the reassignment came: the API or an import); a
+# done or cancelled one stays with the liaison who owed it then.
+_VISIT_OWNER = "CASE WHEN v.status = 'open' THEN r.liaison_id ELSE v.liaison_id END"
+
+
 async def list_visit_tasks(
     conn: Reader, *, scope_liaison_id: int | None, status: str | None, limit: int, offset: int
 ) -> tuple[list[dict], int]:
     clauses, params = ["1 = 1"], {}
     if scope_liaison_id is not None:
-        clauses.append("v.liaison_id = :scope")
+        clauses.append(f"{_VISIT_OWNER} = :scope")
         params["scope"] = scope_liaison_id
     if status:
         clauses.append("v.status = :status")
         params["status"] = status
     where = " AND ".join(clauses)
-    total = await conn.fetch_one(f"SELECT count(*) AS n FROM visit_tasks v WHERE {where}", params)
+    total = await conn.fetch_one(
+        f"SELECT count(*) AS n FROM visit_tasks v JOIN retirees r ON r.id = v.retiree_id WHERE {where}", params)
     rows = await conn.fetch_all(
-        "SELECT v.id, v.retiree_id, r.name AS retiree_name, v.liaison_id, v.request_id, v.reason, v.status,"
-        f" v.created_at, v.done_at FROM visit_tasks v JOIN retirees r ON r.id = v.retiree_id WHERE {where}"
+        f"SELECT v.id, v.retiree_id, r.name AS retiree_name, {_VISIT_OWNER} AS liaison_id, v.request_id, v.reason,"
+        f" v.status, v.created_at, v.done_at FROM visit_tasks v JOIN retirees r ON r.id = v.retiree_id WHERE {where}"
         " ORDER BY v.id DESC LIMIT :l OFFSET :o",
         {**params, "l": limit, "o": offset},
     )

@@ -107,10 +107,11 @@ def _where(filters: RosterFilter, scope_liaison_id: int | None, aged_cutoff: dat
         clauses.append("r.id IN (SELECT retiree_id FROM retiree_tags WHERE tag = :tag)")
         params["tag"] = filters.tag
     if filters.q:
-        # The matches first (one pass over names, one over phones), then only those rows.
+        # The matches first (one pass over names, one over phones unless q_phones is off), then only those rows.
+        by_phone = " UNION SELECT retiree_id FROM retiree_phones WHERE phone LIKE :q ESCAPE '\\'"
         clauses.append(
             "r.id IN (SELECT id FROM retirees WHERE name LIKE :q ESCAPE '\\'"
-            " UNION SELECT retiree_id FROM retiree_phones WHERE phone LIKE :q ESCAPE '\\')"
+            f"{by_phone if filters.q_phones else ''})"
         )
         escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params["q"] = f"%{escaped}%"

@@ -1,4 +1,7 @@
-"""Staff sessions (bearer tokens, stored hashed) and failed logins (for throttling)."""
+"""Staff sessions (bearer tokens, stored hashed) and failed logins (for locking an account).
+
+A login attempt is written to login_failures before its password is checked and deleted (with the
+account's other failures) when the password proves right: an attempt in flight counts as a failure."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -66,14 +69,14 @@ async def record_failure(tx: Transaction, *, username: str, ip: str, now: dateti
     )
 
 
-async def recent_failures(conn: Reader, *, username: str, ip: str, since: datetime) -> tuple[list[str], list[str]]:
-    """Times of failures since `since`, for the account and for the address, oldest first."""
+async def failures_since(conn: Reader, *, username: str, since: datetime) -> list[str]:
+    """Times of the account's failed (or still unproven) logins since `since`, oldest first. Read it
+    inside the transaction that records the next attempt, so concurrent logins count each other."""
     rows = await conn.fetch_all(
-        "SELECT 'u' AS kind, at FROM login_failures WHERE username = :u AND at > :since"
-        " UNION ALL SELECT 'ip' AS kind, at FROM login_failures WHERE ip = :ip AND at > :since ORDER BY at",
-        {"u": username, "ip": ip, "since": to_iso(since)},
+        "SELECT at FROM login_failures WHERE username = :u AND at > :since ORDER BY at",
+        {"u": username, "since": to_iso(since)},
     )
-    return [r["at"] for r in rows if r["kind"] == "u"], [r["at"] for r in rows if r["kind"] == "ip"]
+    return [r["at"] for r in rows]
 
 
 async def clear_failures(tx: Transaction, *, username: str) -> None:
