@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench install clean
+.PHONY: demo test lint chromium bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,26 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/yinling demo
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -q
+# ruff (style, imports, likely bugs) over the whole tree; mypy over the packages (files = in pyproject.toml)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+# The browser tests (tests/e2e/test_webchat_browser.py) drive Debian's chromium through Playwright:
+# installed here when missing and we are root; otherwise one line, and those tests skip saying why.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && apt-get install -y -qq chromium >/dev/null \
+			|| echo "could not install chromium: the browser tests will be skipped"; \
+	else echo "no /usr/bin/chromium (install Debian's chromium as root): the browser tests will be skipped"; fi
+
+test: lint chromium
+	$(BIN)/python -m pytest -q -rs
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) data .pytest_cache
+	rm -rf $(VENV) data .pytest_cache .mypy_cache .ruff_cache

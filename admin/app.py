@@ -10,11 +10,11 @@ from admin.keys import MEDIA, PAGE_CACHE, ROUTES_KEY, SERVICES, SETTINGS, UPDATE
 from admin.routes import ROUTES, add_routes, webhook_route
 from yinling.config import Settings
 from yinling.media import MediaSource
-from yinling.services.memo import ShortMemo
 from yinling.services import Services
+from yinling.services.memo import ShortMemo
 
 MAX_BODY_BYTES = 11 << 20  # roster imports up to 10 MB; JSON bodies have their own smaller limit
-CACHEABLE = frozenset({"/api/openapi.json"})  # public and the same for everyone; all else is no-store
+CACHEABLE = frozenset({"/", "/api/openapi.json"})  # public and the same for everyone; all else is no-store
 SERVER = "yinling"
 # Answers aiohttp writes itself before any route is matched (a malformed request's 400) skip the
 # signal below and would name "Python/3.x aiohttp/3.x"; aiohttp offers no setting for that default.

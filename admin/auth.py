@@ -33,7 +33,7 @@ async def auth_middleware(request: web.Request, handler) -> web.StreamResponse:
         return await handler(request)
     token = bearer_token(request)
     actor = await request.app[SERVICES].staff.authenticate(token, client_ip(request)) if token else None
-    if actor is None:
+    if token is None or actor is None:
         return error_response(401, "unauthorized", "log in first: Authorization: Bearer <token>",
                               headers={"WWW-Authenticate": "Bearer"})
     if actor.role not in route.roles:

@@ -12,13 +12,25 @@ from pydantic import BaseModel
 
 from admin.keys import ROUTE_META
 from admin.parsing import PageQuery
-from yinling.models import InboxMessage, PrivacyRequest
-from admin.views import activities, audit, auth, broadcasts, health, openapi, registrations, retirees, study, webhook
+from admin.views import (
+    activities,
+    apidocs,
+    audit,
+    auth,
+    broadcasts,
+    health,
+    openapi,
+    registrations,
+    retirees,
+    study,
+    webhook,
+)
 from admin.views import calendar as calendar_views
 from admin.views import help as help_views
-from admin.views import inbox as inbox_views
 from admin.views import ideas as idea_views
+from admin.views import inbox as inbox_views
 from admin.views import privacy as privacy_views
+from yinling.models import InboxMessage, PrivacyRequest
 
 XLSX_MEDIA = retirees.XLSX
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
@@ -49,6 +61,9 @@ class Route:
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/healthz", health.healthz, None, "Liveness and database check", response=health.Health),
     Route("GET", "/api/openapi.json", openapi.openapi_json, None, "This API's OpenAPI 3.1 description"),
+    Route("GET", "/", apidocs.api_page, None,
+          "This API for people: every route with its roles, summary and fields (a page built from the OpenAPI)",
+          response_media="text/html"),
     # ---- staff login ----
     Route("POST", "/api/v1/auth/login", auth.login, None, "Log in; returns a bearer token",
           body=auth.LoginBody, response=auth.LoginOut, tag="auth"),
@@ -103,7 +118,8 @@ ROUTES: tuple[Route, ...] = (
           "Change the status (allowed transitions only; pending needs remind_at)",
           body=help_views.StatusBody, response=help_views.Done, tag="help"),
     Route("POST", "/api/v1/help-requests/{id}/merge", help_views.merge, STAFF,
-          "A duplicate: close it into another request", body=help_views.MergeBody, response=help_views.Done, tag="help"),
+          "A duplicate: close it into another request", body=help_views.MergeBody, response=help_views.Done,
+          tag="help"),
     Route("POST", "/api/v1/help-requests/{id}/followups", help_views.followup, STAFF,
           "回访: the result of a follow-up call", body=help_views.FollowupBody, response=help_views.Done,
           status=201, tag="help"),

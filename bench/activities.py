@@ -86,8 +86,8 @@ async def rush(url: str, db: Database, settings: Settings, ids: list[int], activ
             stats = await sandbox_stats(http, url)
     finally:
         await runtime.stop()
-    return {"answers": answers, "tap_seconds": float(tap_output.decode().strip() or "nan"), "answered_by": answered_by, "bot_cpu": bot_cpu,
-            "delivered": delivered, "429s": stats["too_many_requests"]}
+    return {"answers": answers, "tap_seconds": float(tap_output.decode().strip() or "nan"), "answered_by": answered_by,
+            "bot_cpu": bot_cpu, "delivered": delivered, "429s": stats["too_many_requests"]}
 
 
 async def main(retirees: int = 2_000, seats: int = 100) -> list[str]:
@@ -128,7 +128,8 @@ async def main(retirees: int = 2_000, seats: int = 100) -> list[str]:
         f"taps answered: {len(answers)}/{retirees} {outcomes}\n"
         f"  time to answer a tap: p50 {percentile(latencies, 50) * 1000:.0f} ms, "
         f"p99 {percentile(latencies, 99) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms (target p99 <= 2000 ms);"
-        f" the bot process used {result['bot_cpu']:.2f} s of CPU until the last answer ({result['answered_by']:.2f} s)\n"
+        f" the bot process used {result['bot_cpu']:.2f} s of CPU until the last answer"
+        f" ({result['answered_by']:.2f} s)\n"
         f"  follow-up messages with the details: first after {delivered[0]:.1f} s, half by "
         f"{percentile(delivered, 50):.1f} s, all {len(delivered)} by {delivered[-1]:.1f} s "
         f"({len(delivered) / max(delivered[-1] - delivered[0], 1e-9):.1f} msgs/s); 429s: {result['429s']}"

@@ -8,8 +8,8 @@ import statistics
 import subprocess
 import sys
 import time
-from contextlib import asynccontextmanager
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import aiohttp
 
@@ -79,7 +79,8 @@ async def create_people(url: str, count: int, bot_id: int, *, first_message: str
         )
         ids = [u["id"] if "id" in u else u["user"]["id"] for u in users]
         if first_message is not None:
-            await bulk([lambda uid=uid: post(http, f"{url}/sandbox/bots/{bot_id}/send", {"from_id": uid, "text": first_message}) for uid in ids])
+            send = f"{url}/sandbox/bots/{bot_id}/send"
+            await bulk([lambda uid=uid: post(http, send, {"from_id": uid, "text": first_message}) for uid in ids])
     return ids
 
 

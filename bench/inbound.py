@@ -34,8 +34,9 @@ async def drive(url: str, bot_id: int, ids_file: str, expected: int, rounds: int
     async with aiohttp.ClientSession() as http:
         before = (await sandbox_stats(http, url))["messages_sent"]
         watch = Stopwatch()
-        load = subprocess.Popen([sys.executable, "-m", "bench.load", url, str(bot_id), ids_file, str(rounds), MENU_PRESS],
-                                stdout=subprocess.PIPE)
+        load = subprocess.Popen(
+            [sys.executable, "-m", "bench.load", url, str(bot_id), ids_file, str(rounds), MENU_PRESS],
+            stdout=subprocess.PIPE)
         while (await sandbox_stats(http, url))["messages_sent"] - before < expected:
             await asyncio.sleep(0.02)
             if watch.elapsed > 300:

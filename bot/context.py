@@ -14,8 +14,8 @@ class BotData:
 
 class YinlingContext(CallbackContext[ExtBot, dict, dict, BotData]):
     @classmethod
-    def from_update(cls, update: object, application: Application) -> YinlingContext:  # type: ignore[override]
-        return super().from_update(update, application)  # type: ignore[return-value]
+    def from_update(cls, update: object, application: Application) -> YinlingContext:
+        return super().from_update(update, application)
 
     @property
     def services(self) -> Services:

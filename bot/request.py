@@ -7,8 +7,6 @@ TimedOut, transport errors NetworkError, and status codes and bodies go back to 
 """
 from __future__ import annotations
 
-import asyncio
-
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
@@ -83,7 +81,7 @@ class AiohttpRequest(BaseRequest):
         try:
             async with self._session.request(method, url, timeout=timeout, **kwargs) as response:
                 return response.status, await response.read()
-        except (asyncio.TimeoutError, aiohttp.ServerTimeoutError) as exc:
+        except (TimeoutError, aiohttp.ServerTimeoutError) as exc:
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
             raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc

@@ -57,7 +57,7 @@ class BotRuntime:
             await self.poller.start()
         else:
             await self.application.bot.set_webhook(
-                url=self.settings.webhook_url,  # type: ignore[arg-type]
+                url=self.settings.webhook_url,
                 secret_token=self.settings.webhook_secret,
                 allowed_updates=ALLOWED_UPDATES,
             )

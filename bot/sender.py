@@ -23,6 +23,7 @@ One sender per database: start-up requeues every claimed row.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import heapq
 import logging
 import time
@@ -32,7 +33,6 @@ from dataclasses import dataclass, field
 from bot.transport import Failed, Outcome, RetryLater, Sent, Transport, Unreachable
 from yinling.models import Priority, QueuedMessage
 from yinling.services import Services
-from yinling.store import outbox as outbox_store
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ class Sender:
         max_in_flight: int = 64,
     ) -> None:
         self.services = services
-        self.db = services.core.db
+        self.delivery = services.delivery  # the outbox, claimed, confirmed and given back through it
         self.clock = services.core.clock
         self.transport = transport
         self.limits = limits
@@ -146,7 +146,7 @@ class Sender:
 
     # ---- lifecycle ----
     async def run(self) -> None:
-        requeued = await outbox_store.requeue_claimed(self.db)
+        requeued = await self.delivery.do_requeue_claimed()
         if requeued:
             log.info("requeued %d messages claimed before a restart", requeued)
         confirmer = asyncio.create_task(self._confirm_loop(), name="outbox-confirm")
@@ -190,10 +190,8 @@ class Sender:
             timeout = self.poll_seconds - (self.monotonic() - last_poll)
             if self._ready and delay > 0:
                 timeout = min(timeout, delay)
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), max(timeout, 0.001))
-            except TimeoutError:
-                pass
 
     def _send_delay(self, now: float) -> float:
         if now < self._paused_until:
@@ -208,7 +206,7 @@ class Sender:
             now = self.clock.now()
             claimed = []
             if notified and self._held_interactive < self.window:
-                claimed = await outbox_store.claim(self.db, now=now, limit=100, max_priority=Priority.INTERACTIVE)
+                claimed = await self.delivery.do_claim(now=now, limit=100, max_priority=Priority.INTERACTIVE)
                 if len(claimed) == 100:
                     self._db_has_work = True
                 self._more_in_db = True
@@ -218,7 +216,7 @@ class Sender:
                 self._more_in_db = True
             room = self.window - self._local - len(claimed)
             if self._more_in_db and room >= max(1, self.window // 2):
-                more = await outbox_store.claim(self.db, now=now, limit=room)
+                more = await self.delivery.do_claim(now=now, limit=room)
                 self._more_in_db = len(more) == room
                 claimed += more
         except Exception:
@@ -342,20 +340,20 @@ class Sender:
             else:
                 wait = max(outcome.after, backoff(message.attempts))
                 log.warning("outbox message %s: %s; retrying in %.0f s", message.id, outcome.error, wait)
-                await outbox_store.record_attempt(self.db, message.id, error=outcome.error)
+                await self.delivery.do_record_attempt(message.id, outcome.error)
                 message = message.model_copy(update={"attempts": message.attempts + 1})
             chat.held_until = self.monotonic() + wait
             self._queue_push(chat, message)
             return True
         if isinstance(outcome, Unreachable):
-            await self.services.delivery.do_record_unreachable(
+            await self.delivery.do_record_unreachable(
                 message.id, message.retiree_id, outcome.reason, outcome.error
             )
             await self._fail_queued_for(chat, outcome)
             return False
         assert isinstance(outcome, Failed)
         log.warning("outbox message %s failed: %s", message.id, outcome.error)
-        await self.services.delivery.do_record_failed(message.id, outcome.error)
+        await self.delivery.do_record_failed(message.id, outcome.error)
         return False
 
     async def _fail_queued_for(self, chat: _Chat, outcome: Unreachable) -> None:
@@ -363,7 +361,7 @@ class Sender:
         while chat.queue:
             queued = self._queue_pop(chat)
             self._local -= 1
-            await self.services.delivery.do_record_unreachable(
+            await self.delivery.do_record_unreachable(
                 queued.id, queued.retiree_id, outcome.reason, outcome.error
             )
 
@@ -381,7 +379,7 @@ class Sender:
             return
         batch, self._to_confirm = self._to_confirm, []
         try:
-            await outbox_store.confirm_sent(self.db, batch, now=self.clock.now())
+            await self.delivery.do_confirm_sent(batch, now=self.clock.now())
         except BaseException:
             self._to_confirm[:0] = batch
             raise
@@ -389,7 +387,7 @@ class Sender:
     # ---- shutdown ----
     async def _drain(self) -> None:
         if self._in_flight:
-            done, pending = await asyncio.wait(set(self._in_flight), timeout=self._grace)
+            _, pending = await asyncio.wait(set(self._in_flight), timeout=self._grace)
             for task in pending:
                 task.cancel()
             await asyncio.gather(*pending, return_exceptions=True)
@@ -397,7 +395,7 @@ class Sender:
     async def _release_local(self) -> None:
         ids = [message.id for chat in self._chats.values() for _, _, message in chat.queue]
         if ids:
-            await outbox_store.release_many(self.db, ids)
+            await self.delivery.do_release(ids)
             log.info("gave %d unsent messages back to the queue", len(ids))
 
     async def wait_stopped(self) -> None:

@@ -21,7 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Literal, Protocol
 
-from telegram import Bot, InputFile
+from telegram import Bot, InputFile, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
@@ -154,10 +154,9 @@ class TelegramTransport:
             payload = media.file_id or uploaded or ""
         else:
             payload = InputFile(Path(media.path or "").read_bytes(), filename=Path(media.path or "file").name)
-        send = {"photo": self.bot.send_photo, "voice": self.bot.send_voice, "document": self.bot.send_document}[
-            media.kind
-        ]
-        sent = await send(message.chat_id, payload, caption=caption, reply_markup=markup, **extra)
+        senders: dict[str, Callable[..., Awaitable[Message]]] = {
+            "photo": self.bot.send_photo, "voice": self.bot.send_voice, "document": self.bot.send_document}
+        sent = await senders[media.kind](message.chat_id, payload, caption=caption, reply_markup=markup, **extra)
         if isinstance(payload, InputFile) and media.path and (file_id := _file_id(sent, media.kind)):
             self._uploaded[media.path] = file_id
         return sent.message_id

@@ -26,7 +26,7 @@ from .errors import CHAT_NOT_FOUND, ApiError, bad_request, forbidden
 from .formatting import MAX_CAPTION_LENGTH, format_text
 from .markup import Markup, parse_reply_markup
 from .params import Params, UploadedFile, read_params
-from .state import TOKEN_RE, JSON, BotState, Chat, ChatLog, StoredFile, StoredMessage, Webhook, now_ts
+from .state import JSON, TOKEN_RE, BotState, Chat, ChatLog, StoredFile, StoredMessage, Webhook, now_ts
 
 log = logging.getLogger(__name__)
 
@@ -697,10 +697,7 @@ async def get_chat_member(api: BotApi, bot: BotState, p: Params) -> JSON:
     user = api.state.users.get(user_id)
     if user is None:
         raise bad_request("user not found")
-    if chat.type == "private":
-        member = user_id == chat.id
-    else:
-        member = user_id in chat.member_ids
+    member = user_id == chat.id if chat.type == "private" else user_id in chat.member_ids
     return {"status": "member" if member else "left", "user": user.to_api()}
 
 

@@ -77,12 +77,15 @@ class SandboxClient:
 
     # ---------------------------------------------------------------- setup
     async def add_bot(self, token: str, *, username: str | None = None,
-                      first_name: str | None = None) -> JSON:
+                      first_name: str | None = None, min_update_id: int | None = None) -> JSON:
+        """`min_update_id`: number the bot's updates from at least this (past those it has seen)."""
         body: JSON = {"token": token}
         if username:
             body["username"] = username
         if first_name:
             body["first_name"] = first_name
+        if min_update_id is not None:
+            body["min_update_id"] = min_update_id
         bot = await self.request("POST", "/sandbox/bots", body)
         if self.bot_id is None:
             self.bot_id = int(bot["id"])
@@ -114,10 +117,14 @@ class SandboxClient:
         user_id: int | None = None,
         language_code: str = "zh-hans",
         bot_id: int | None = None,
+        started: bool = False,
     ) -> SandboxUser:
         """Creates a person; the returned helper chats with ``bot_id`` (default:
-        the client's bot, i.e. the first one added)."""
+        the client's bot, i.e. the first one added). ``started``: they wrote to
+        every bot before (in an earlier run), so the bots may write first."""
         body: JSON = {"first_name": first_name, "language_code": language_code}
+        if started:
+            body["started"] = True
         for key, value in (("last_name", last_name), ("username", username),
                            ("phone_number", phone_number), ("id", user_id)):
             if value is not None:
@@ -224,7 +231,7 @@ class SandboxUser:
             body["reply_to_message_id"] = reply_to_message_id
         return await self._send(body)
 
-    async def share_contact(self, phone_number: str | None = None, user_id: int | None | _Own = OWN,
+    async def share_contact(self, phone_number: str | None = None, user_id: int | _Own | None = OWN,
                             first_name: str | None = None, last_name: str | None = None) -> JSON:
         """Sends a contact card. By default it is the person's own (own phone and
         user_id, as the "share my phone" button does); a different phone number

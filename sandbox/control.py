@@ -42,7 +42,7 @@ _DEFAULT_FAULT_TEXT = {
 ControlHandler = Callable[["ControlApi", web.Request], Awaitable[web.StreamResponse | JSON]]
 
 
-def _control(handler: ControlHandler) -> Callable[["ControlApi", web.Request], Awaitable[web.StreamResponse]]:
+def _control(handler: ControlHandler) -> Callable[[ControlApi, web.Request], Awaitable[web.StreamResponse]]:
     """Turns dict results into JSON responses and ControlError into 4xx."""
 
     async def wrapper(self: ControlApi, request: web.Request) -> web.StreamResponse:
@@ -237,6 +237,11 @@ class ControlApi:
         if not isinstance(token, str):
             raise ControlError(400, "token is required")
         bot = self.state.add_bot(token, _opt_str(body, "username"), _opt_str(body, "first_name"))
+        # A bot that met an earlier sandbox (a demo restarted over its database) has seen update ids
+        # up to some number: later updates must be numbered past it, as Telegram's always are.
+        min_update_id = _int(body.get("min_update_id"), "min_update_id", required=False)
+        if min_update_id is not None:
+            bot.next_update_id = max(bot.next_update_id, min_update_id)
         return {**bot.get_me(), "token": bot.token}
 
     @_control
@@ -292,6 +297,10 @@ class ControlApi:
             language_code=language if isinstance(language, str) and language else None,
             user_id=_int(body.get("id"), "id", required=False),
         )
+        if body.get("started"):
+            # The person wrote to the bots before (in an earlier run): they may write to them first.
+            for bot in self.state.bots.values():
+                self.state.chat_log(bot, self._chat(user.id)).started = True
         return user.to_control()
 
     @_control

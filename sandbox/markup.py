@@ -53,9 +53,8 @@ def _inline_button(button: Any) -> Markup:
             if not 1 <= len(data.encode("utf-8")) <= 64:
                 raise bad_request("BUTTON_DATA_INVALID")
             value = data
-        elif key == "url":
-            if not isinstance(value, str) or not _valid_button_url(value):
-                raise bad_request("BUTTON_URL_INVALID")
+        elif key == "url" and (not isinstance(value, str) or not _valid_button_url(value)):
+            raise bad_request("BUTTON_URL_INVALID")
         result[key] = value
     if "style" in button:
         result["style"] = button["style"]
@@ -112,7 +111,7 @@ def parse_reply_markup(obj: Any) -> Markup | None:
 
 
 def is_inline(markup: Markup | None) -> bool:
-    return bool(markup) and "inline_keyboard" in markup  # type: ignore[operator]
+    return markup is not None and "inline_keyboard" in markup
 
 
 def inline_buttons(markup: Markup | None) -> list[Markup]:

@@ -67,7 +67,11 @@ async def start_sandbox(
     runner = web.AppRunner(app, shutdown_timeout=2.0, access_log=None)
     await runner.setup()
     site = web.TCPSite(runner, host, port)
-    await site.start()
+    try:
+        await site.start()
+    except BaseException:
+        await runner.cleanup()  # e.g. the port is taken: close what setup opened (the webhook session)
+        raise
     # With port 0 the OS picks the port; the runner knows the bound address.
     bound_host, bound_port = runner.addresses[0][:2]
     display_host = f"[{bound_host}]" if ":" in bound_host else bound_host

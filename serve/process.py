@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
 import signal
 from collections.abc import AsyncIterator
@@ -10,10 +11,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from aiohttp import web
-
-from admin.app import create_app
 from telegram import Bot
 
+from admin.app import create_app
 from bot.media import TelegramMediaSource
 from bot.request import AiohttpRequest
 from bot.runtime import BotRuntime, webhook_path
@@ -30,6 +30,24 @@ Only = Literal["bot", "admin"] | None
 
 class MissingSetting(Exception):
     """A setting the chosen mode cannot run without; the message names the variable."""
+
+
+class PortBusy(Exception):
+    """A port we were asked to listen on is taken (or not ours to take); the message, one line, names
+    the port and the setting that chose it."""
+
+    @classmethod
+    def of(cls, exc: OSError, host: str, port: int, setting: str) -> PortBusy:
+        why = "is in use" if exc.errno == errno.EADDRINUSE else f"cannot be used ({exc.strerror or exc})"
+        return cls(f"port {port} on {host} {why}: stop what holds it, or choose another port with {setting}")
+
+
+async def start_site(runner: web.AppRunner, host: str, port: int, setting: str) -> None:
+    """Listen on host:port; PortBusy (naming `setting`) when that fails."""
+    try:
+        await web.TCPSite(runner, host, port).start()
+    except OSError as exc:
+        raise PortBusy.of(exc, host, port, setting) from None
 
 
 @dataclass
@@ -49,8 +67,10 @@ def check_settings(settings: Settings, only: Only) -> None:
 
 
 @asynccontextmanager
-async def running(settings: Settings, only: Only = None, clock: Clock | None = None) -> AsyncIterator[Running]:
-    """Start everything `only` asks for; stop it all, gracefully, on leaving."""
+async def running(settings: Settings, only: Only = None, clock: Clock | None = None, *,
+                  port_setting: str = "YINLING_ADMIN_PORT") -> AsyncIterator[Running]:
+    """Start everything `only` asks for; stop it all, gracefully, on leaving. PortBusy, naming
+    `port_setting`, when the staff API's port is taken."""
     check_settings(settings, only)
     db = await Database.connect(settings.db)
     runner: web.AppRunner | None = None
@@ -68,8 +88,7 @@ async def running(settings: Settings, only: Only = None, clock: Clock | None = N
             app = create_app(settings, services, update_sink=sink, webhook_path=webhook_path(settings), media=media)
             runner = web.AppRunner(app, access_log=None)  # access logs would carry retiree ids in paths
             await runner.setup()
-            site = web.TCPSite(runner, settings.admin_host, settings.admin_port)
-            await site.start()
+            await start_site(runner, settings.admin_host, settings.admin_port, port_setting)
             port = runner.addresses[0][1]
             admin_url = f"http://{settings.admin_host}:{port}"
             log.info("staff API listening on %s", admin_url)

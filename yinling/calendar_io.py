@@ -156,7 +156,8 @@ def _csv_rows(text: str) -> list[tuple[int, dict[str, Any]]]:
             if len(rows) > MAX_ROWS:
                 raise CalendarFileError(f"行数太多，最多 {MAX_ROWS} 行")
     except csv.Error as exc:
-        raise CalendarFileError(f"CSV 文件格式有误（第 {reader.line_num} 行），或有一格超过 {MAX_CELL_CHARS} 字") from exc
+        raise CalendarFileError(
+            f"CSV 文件格式有误（第 {reader.line_num} 行），或有一格超过 {MAX_CELL_CHARS} 字") from exc
     return rows
 
 

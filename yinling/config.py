@@ -49,13 +49,15 @@ class Settings(BaseSettings):
     group_per_minute: int = Field(20, ge=1, description="Messages per minute to one group")
     outbox_poll_seconds: float = Field(1.0, gt=0, description="How often the sender looks for work")
     tick_seconds: float = Field(
-        30.0, gt=0, le=60, description="How often timed work runs: reminders, SLA breaches, no-shows, study pushes, scheduled notices"
+        30.0, gt=0, le=60,
+        description="How often timed work runs: reminders, SLA breaches, no-shows, study pushes, scheduled notices",
     )
     office_phone: str | None = Field(None, description="The office's phone, told to retirees")
     help_requests_per_hour: int = Field(10, ge=1, description="New help requests one retiree may open an hour")
     message_notice_minutes: float = Field(
         5.0, ge=0, le=1440,
-        description="New messages from retirees are told to their liaison (and the staff group) grouped, at most once per this many minutes",
+        description="New messages from retirees are told to their liaison (and the staff group) grouped,"
+                    " at most once per this many minutes",
     )
     sla: dict[str, dict[str, str]] = Field(
         default_factory=lambda: dict(DEFAULT_SLA),
@@ -64,7 +66,9 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(120, ge=1, description="A staff login ends after this long unused")
     session_max_hours: int = Field(12, ge=1, description="A staff login ends this long after it began")
     login_attempts_per_minute: int = Field(
-        20, ge=1, description="Staff login attempts one client address may make a minute (at once, then refilled; successes do not count)"
+        20, ge=1,
+        description="Staff login attempts one client address may make a minute (at once, then refilled;"
+                    " successes do not count)",
     )
     log_level: str = Field("INFO", description="Logging level")
     sensitive_tags: str = Field(

@@ -1,27 +1,30 @@
-"""The demo office: a fictional roster (about 20 retirees), three staff accounts, and a month of
-daily study pieces (`demo_study.json`: original text written for the demo).
+"""The demo office: a fictional roster (about 20 retirees), three staff accounts, two coming
+activities, and a month of daily study pieces (`demo_study.json`: original text written for the demo).
 
 Every name and number here is invented; phones use the 139-0000-xxxx block so none is a real
 person's. `DEMO_CHAT_PEOPLE` are the people the demo's web chat offers, including one whose phone
-is not on the roster (to show onboarding's pending registration).
+is not on the roster (to show onboarding's pending registration); `DEMO_STAFF_GROUP` is the staff
+group, whose members are staff accounts linked to their (sandbox) Telegram ids, so they can act there.
+The Telegram ids are fixed, so a demo restarted over its database finds the same people again.
 """
 from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from yinling.clock import Clock
-from yinling.models import RetireeFields
+from yinling.models import ActivityFields, Audience, RetireeFields
 from yinling.passwords import hash_password
+from yinling.store import activities as activity_store
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
 from yinling.store import study as study_store
+from yinling.store.database import Database
 from yinling.study_io import parse_pieces
 
 DEMO_STUDY = Path(__file__).with_name("demo_study.json")
-from yinling.store.database import Database
 
 
 @dataclass(frozen=True)
@@ -70,15 +73,48 @@ DEMO_RETIREES = (
     DemoRetiree("欧阳明", "13900000020", date(1949, 6, 6), date(1971, 7, 1), None),
 )
 
-# (first name shown in the web chat, phone): the first five are on the roster.
+# (first name shown in the web chat, phone, Telegram user id): the first five are on the roster.
 DEMO_CHAT_PEOPLE = (
-    ("张建国", "13900000001"),
-    ("李秀英", "13900000002"),
-    ("王德明", "13900000003"),
-    ("徐长林", "13900000011"),
-    ("欧阳明", "13900000020"),
-    ("新来的老同志", "13900009999"),
+    ("张建国", "13900000001", 100000001),
+    ("李秀英", "13900000002", 100000002),
+    ("王德明", "13900000003", 100000003),
+    ("徐长林", "13900000011", 100000004),
+    ("欧阳明", "13900000020", 100000005),
+    ("新来的老同志", "13900009999", 100000006),
 )
+
+# The staff group: its title and members (name shown, staff username, Telegram user id). The admin
+# first: they may answer any card (a liaison only their own retirees').
+DEMO_STAFF_GROUP = "工作人员群"
+DEMO_STAFF_GROUP_MEMBERS = (
+    ("刘主任", "admin", 100000101),
+    ("王芳", "wangfang", 100000102),
+)
+
+
+def demo_activities(clock: Clock) -> tuple[ActivityFields, ...]:
+    """Two activities in the coming days (times in the office's timezone), one for everyone and one
+    for party members, with companions and transport asked."""
+    today = clock.today()
+
+    def at(days: int, hour: int, minute: int = 0) -> datetime:
+        return datetime.combine(today + timedelta(days=days), time(hour, minute), tzinfo=clock.tz)
+
+    return (
+        ActivityFields(
+            title="老年大学：智能手机课（第一讲 微信视频通话）", kind="老年大学",
+            description="手把手教您用微信和子女视频通话。请带上自己的手机，有志愿者一对一帮忙。",
+            place="市老干部活动中心二楼教室", starts_at=at(3, 9, 30), ends_at=at(3, 11),
+            signup_deadline=at(2, 18), capacity=30,
+        ),
+        ActivityFields(
+            title="主题党日：参观革命纪念馆", kind="主题党日",
+            description="集体参观，重温入党誓词。中心统一安排车辆，可带一名家属陪同。",
+            place="八路军兰州办事处纪念馆（中心门口集合）", starts_at=at(8, 9), ends_at=at(8, 11, 30),
+            signup_deadline=at(6, 18), capacity=20, audience=Audience(kind="party_members"),
+            companion_allowed=True, ask_transport=True,
+        ),
+    )
 
 
 async def seed(db: Database, clock: Clock) -> dict[str, str]:
@@ -101,4 +137,18 @@ async def seed(db: Database, clock: Clock) -> dict[str, str]:
             await retiree_store.insert_record(tx, fields, now=now)
         for position, (_, piece) in enumerate(parse_pieces(DEMO_STUDY.name, DEMO_STUDY.read_bytes()).pieces, start=1):
             await study_store.insert_piece(tx, piece.fields(queue_position=position), created_by=None, now=now)
+        for activity in demo_activities(clock):
+            await activity_store.insert(tx, activity, created_by=staff_ids["admin"], now=now)
+        for _, username, telegram_user_id in DEMO_STAFF_GROUP_MEMBERS:
+            await staff_store.link_telegram(tx, staff_ids[username], telegram_user_id)
     return passwords
+
+
+async def link_staff_group(db: Database) -> None:
+    """Link the staff group's members who are not linked: a demo office kept from a version that did
+    not link them can act in the group too."""
+    async with db.transaction() as tx:
+        for _, username, telegram_user_id in DEMO_STAFF_GROUP_MEMBERS:
+            staff = await staff_store.get_by_username(tx, username)
+            if staff is not None and staff.telegram_user_id is None:
+                await staff_store.link_telegram(tx, staff.id, telegram_user_id)

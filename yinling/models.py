@@ -367,7 +367,8 @@ AudienceKind = Literal["everyone", "tags", "party_members", "liaisons"]
 AUDIENCE_TAGS: tuple[str, ...] = (*RETIREE_TAGS, AGED_TAG)
 
 
-def audience_problem(kind: str, tags: tuple[str, ...] | list[str], liaison_ids: tuple[int, ...] | list[int]) -> str | None:
+def audience_problem(kind: str, tags: tuple[str, ...] | list[str],
+                     liaison_ids: tuple[int, ...] | list[int]) -> str | None:
     """What is missing or contradictory in an audience, if anything."""
     if kind == "tags" and not tags:
         return "audience kind 'tags' needs tags"
@@ -375,7 +376,7 @@ def audience_problem(kind: str, tags: tuple[str, ...] | list[str], liaison_ids: 
         return f"unknown tags: {', '.join(unknown)} (known: {', '.join(AUDIENCE_TAGS)})"
     if kind == "liaisons" and not liaison_ids:
         return "audience kind 'liaisons' needs liaison_ids"
-    if kind != "tags" and tags or kind != "liaisons" and liaison_ids:
+    if (kind != "tags" and tags) or (kind != "liaisons" and liaison_ids):
         return f"audience kind '{kind}' takes no tags or liaison_ids"
     return None
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -562,7 +562,7 @@ def _check_party(draft: _RowDraft, layout: _Layout) -> None:
         values["party_member"] = True
         draft.implied.add("party_member")
     birth = values.get("birth_date")
-    if birth is not None and joined < birth:
+    if isinstance(birth, date) and isinstance(joined, date) and joined < birth:
         draft.error(layout, "party_join_date", "入党时间早于出生日期")
 
 
@@ -575,13 +575,12 @@ class _Duplicates:
 
     def check(self, draft: _RowDraft, layout: _Layout) -> None:
         retiree_id = draft.values.get("id")
-        if isinstance(retiree_id, int):
-            if (first := self.ids.setdefault(retiree_id, draft.line)) != draft.line:
-                draft.error(layout, "id", f"编号 {retiree_id} 与第 {first} 行重复")
+        if isinstance(retiree_id, int) and (first := self.ids.setdefault(retiree_id, draft.line)) != draft.line:
+            draft.error(layout, "id", f"编号 {retiree_id} 与第 {first} 行重复")
         name, birth = draft.values.get("name"), draft.values.get("birth_date")
-        if isinstance(name, str) and isinstance(birth, date):
-            if (first := self.people.setdefault((name, birth), draft.line)) != draft.line:
-                draft.error(layout, "name", f"与第 {first} 行的姓名和出生日期相同，疑似重复录入")
+        if (isinstance(name, str) and isinstance(birth, date)
+                and (first := self.people.setdefault((name, birth), draft.line)) != draft.line):
+            draft.error(layout, "name", f"与第 {first} 行的姓名和出生日期相同，疑似重复录入")
 
 
 def _parse_rows(rows: _Rows, today: date) -> ParsedRoster:
@@ -605,7 +604,8 @@ def _parse_rows(rows: _Rows, today: date) -> ParsedRoster:
         if draft.errors:
             result.errors.extend(draft.errors)
         else:
-            result.rows.append(ImportRow(line=line, **draft.values, present=present | draft.implied))
+            result.rows.append(ImportRow.model_validate(
+                {"line": line, **draft.values, "present": present | draft.implied}))
     return result
 
 
@@ -660,14 +660,15 @@ def _data_cell(sheet, column: _Column, value: object) -> object:
     """A plain value where openpyxl needs nothing more (the fast path on a big roster)."""
     if isinstance(value, str):
         return safe_cell(sheet, value)  # text that looks like a formula stays text
-    if column.is_date and value is not None:
-        cell = WriteOnlyCell(sheet, value=value)
+    if column.is_date and isinstance(value, date):
+        cell = WriteOnlyCell(sheet)
+        cell.value = value  # set here: types-openpyxl's WriteOnlyCell(value=) leaves out dates
         cell.number_format = _DATE_FORMAT
         return cell
     return value
 
 
-def _header_cell(sheet, column: _Column) -> WriteOnlyCell:
+def _header_cell(sheet, column: _Column) -> Cell:
     cell = WriteOnlyCell(sheet, value=column.header)
     cell.font = _COMPUTED_FONT if column.computed else _HEADER_FONT
     cell.fill = _COMPUTED_FILL if column.computed else _HEADER_FILL

@@ -79,7 +79,7 @@ def use_office_calendar(source: Callable[[], WorkCalendar]) -> None:
     """Make `source`, a bound method, the one `due_times` asks when no calendar is passed. Held
     weakly, so a dropped service stops being asked. One office per process: the last one wins."""
     global _registered
-    _registered = weakref.WeakMethod(source)  # type: ignore[arg-type]
+    _registered = weakref.WeakMethod(source)
 
 
 def office_calendar() -> WorkCalendar:

@@ -6,6 +6,8 @@ answer is a letter (A-D), as quizzes are written; the core keeps its index.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from datetime import date
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, ValidationError, model_validator
@@ -136,7 +138,7 @@ def parse_pieces(filename: str, data: bytes) -> ParsedPieces:
         except ValidationError as exc:
             parsed.errors += [PieceRowError(line=line, column=column, message=message)
                               for column, message in _explain(exc)]
-    dates = {}
+    dates: dict[date, int] = {}
     for line, piece in parsed.pieces:
         if piece.publish_on is not None:
             if piece.publish_on in dates:
@@ -164,7 +166,7 @@ def _json_items(data: bytes) -> list[tuple[int, Any]]:
     return list(enumerate(document, start=1))
 
 
-def _sheet_items(rows: list[tuple[int, list[object]]]) -> list[tuple[int, dict]]:
+def _sheet_items(rows: list[tuple[int, Sequence[object]]]) -> list[tuple[int, dict]]:
     if not rows:
         raise RosterFileError("文件里没有内容")
     header_line, header = rows[0]
@@ -173,7 +175,7 @@ def _sheet_items(rows: list[tuple[int, list[object]]]) -> list[tuple[int, dict]]
         raise RosterFileError(f"第 {header_line} 行应是表头，至少要有「标题」和「正文」两列")
     items = []
     for line, values in rows[1:]:
-        cells = {f: _cell(v) for f, v in zip(fields, values) if f is not None and _cell(v) is not None}
+        cells = {f: _cell(v) for f, v in zip(fields, values, strict=False) if f is not None and _cell(v) is not None}
         items.append((line, _shape(cells)))
     if len(items) > MAX_PIECES:
         raise RosterFileError(f"一次最多导入 {MAX_PIECES} 篇，请分批导入")
@@ -193,7 +195,8 @@ def _cell(value: object) -> object:
 
 def _shape(cells: dict[str, object]) -> dict:
     """Flat sheet columns into the nested shape PieceIn reads."""
-    item = {k: cells[k] for k in ("title", "body", "source", "topic", "publish_on", "queue_position") if k in cells}
+    flat = ("title", "body", "source", "topic", "publish_on", "queue_position")
+    item: dict[str, object] = {k: cells[k] for k in flat if k in cells}
     if isinstance(item.get("publish_on"), int):  # Excel's day number in a text column
         item["publish_on"] = str(item["publish_on"])
     options = [cells[f"option_{x}"] for x in "abcd" if f"option_{x}" in cells]
@@ -212,7 +215,7 @@ def _explain(exc: ValidationError) -> list[tuple[str | None, str]]:
     said = []
     for error in exc.errors():
         loc = [str(p) for p in error["loc"] if not isinstance(p, int)]
-        column = _LABELS.get(loc[-1] if loc else "", None) if loc else None
+        column = _LABELS.get(loc[-1] if loc else "") if loc else None
         kind, ctx = error["type"], error.get("ctx") or {}
         if kind == "missing":
             message = "必填，不能空着"

@@ -68,8 +68,8 @@ def _cut(text: str, fit: int) -> int:
     floor = fit // 2
     for boundary in _BOUNDARIES:
         last = None
-        for last in boundary.finditer(window):
-            pass
+        for match in boundary.finditer(window):  # the last boundary in the window
+            last = match
         if last is not None and last.end() > floor:
             return last.end()
     return _grapheme_safe(text, fit)

@@ -117,7 +117,7 @@ def menu_action(text: str | None) -> str | None:
 
 
 def means_back(text: str | None) -> bool:
-    return bool(text) and plain(text) in _BACK_WORDS
+    return bool(text and plain(text) in _BACK_WORDS)
 
 BUTTON_EXPIRED = "这个按钮已经过期了"
 BUTTON_EXPIRED_MENU = "这个按钮已经过期了。请点下面的按钮，重新选择要办的事。"

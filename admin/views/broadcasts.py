@@ -29,8 +29,9 @@ MAX_PER_PAGE = 100
 class BroadcastAudienceBody(Strict):
     kind: BroadcastAudienceKind = "everyone"
     tags: list[Tag] = Field(default_factory=list, max_length=20, description="kind 'tags': any of these")
-    liaison_ids: list[Id] = Field(default_factory=list, max_length=200,
-                                  description="kind 'liaisons': these liaisons' retirees (a liaison: only their own id)")
+    liaison_ids: list[Id] = Field(
+        default_factory=list, max_length=200,
+        description="kind 'liaisons': these liaisons' retirees (a liaison: only their own id)")
     activity_id: Id | None = Field(None, description="kind 'activity': its registrants, confirmed and waiting")
     retiree_ids: list[Id] = Field(default_factory=list, max_length=MAX_LISTED_RETIREES,
                                   description="kind 'retirees': these retirees")

@@ -11,8 +11,16 @@ from admin.auth import actor_of
 from admin.keys import MEDIA, PAGE_CACHE, SERVICES
 from admin.parsing import Id, Page, PageQuery, Strict, parse_json, parse_query, path_id, query_moment, respond
 from yinling.errors import InvalidInput
-from yinling.models import (HelpEvent, HelpFilter, HelpMessage, HelpPriority, HelpRequest, HelpStatus,
-                            SaneAwareDatetime, Satisfaction)
+from yinling.models import (
+    HelpEvent,
+    HelpFilter,
+    HelpMessage,
+    HelpPriority,
+    HelpRequest,
+    HelpStatus,
+    SaneAwareDatetime,
+    Satisfaction,
+)
 
 MAX_PER_PAGE = 100
 Category = Literal["生活照料", "医疗健康", "住院看病", "房屋维修", "心理关怀", "政策咨询", "其他"]
@@ -95,8 +103,8 @@ async def _list_requests(request: web.Request) -> web.Response:
     query = parse_query(request, HelpQuery)
     per_page = min(query.per_page, MAX_PER_PAGE)
     assignee = int(query.assignee) if query.assignee and query.assignee.isdigit() else query.assignee
-    filters = HelpFilter(**query.model_dump(include={"status", "category", "priority", "retiree_id", "overdue", "q"}),
-                         assignee=assignee)
+    fields = query.model_dump(include={"status", "category", "priority", "retiree_id", "overdue", "q"})
+    filters = HelpFilter.model_validate({**fields, "assignee": assignee})
     items, total, counts = await request.app[SERVICES].help.queue(
         actor_of(request), filters, sort=query.sort, page=query.page, per_page=per_page
     )
@@ -200,7 +208,8 @@ ISO_MOMENT = (r"^(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
 
 class StatsQuery(Strict):
     from_: str | None = Field(None, alias="from", pattern=ISO_MOMENT,
-                              description="start: 2026-11-01 (local midnight) or 2026-11-01T08:00:00+08:00; default 30 days before to")
+                              description="start: 2026-11-01 (local midnight) or 2026-11-01T08:00:00+08:00;"
+                                         " default 30 days before to")
     to: str | None = Field(None, pattern=ISO_MOMENT, description="end, exclusive; default now")
 
 

@@ -145,10 +145,10 @@ async def stats(request: web.Request) -> web.Response:
     query = parse_query(request, StatsQuery)
     services = request.app[SERVICES]
     tz = services.core.clock.tz
-    end = query_moment("to", query.to, services.core.clock.now(), tz)
-    last = (end - timedelta(microseconds=1)).astimezone(tz)
+    until = query_moment("to", query.to, services.core.clock.now(), tz)
+    last = (until - timedelta(microseconds=1)).astimezone(tz)
     start, end = period(request, query.from_, None, default_start=datetime(last.year, 1, 1, tzinfo=tz),
-                        default_end=end)
+                        default_end=until)
     assert start is not None and end is not None
     figures = await services.ideas.stats(actor_of(request), start, end)
     return respond(IdeaStats.model_validate(figures).model_dump(mode="json", by_alias=True))

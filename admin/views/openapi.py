@@ -7,7 +7,7 @@ from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel
-from pydantic.json_schema import models_json_schema
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from admin.keys import ROUTES_KEY
 from admin.parsing import MAX_ID
@@ -48,7 +48,7 @@ _ERRORS = {
 
 def build_openapi(routes) -> dict[str, Any]:
     """`routes`: admin.routes.Route rows."""
-    models: list[tuple[type[BaseModel], str]] = []
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = []
     for route in routes:
         if route.body:
             models.append((route.body, "validation"))
@@ -121,9 +121,11 @@ def _success(route, refs) -> dict[str, Any]:
     if route.status == 204:
         return {"description": "Done"}
     if route.response_media:
-        return {"description": "A file", "content": {route.response_media: {"schema": {"type": "string", "format": "binary"}}}}
+        binary = {"type": "string", "format": "binary"}
+        return {"description": "A file", "content": {route.response_media: {"schema": binary}}}
     if route.response:
-        return {"description": "OK", "content": {"application/json": {"schema": refs[(route.response, "serialization")]}}}
+        schema = refs[(route.response, "serialization")]
+        return {"description": "OK", "content": {"application/json": {"schema": schema}}}
     return {"description": "OK", "content": {"application/json": {"schema": {"type": "object"}}}}
 
 

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from urllib.parse import unquote
 from typing import Literal, get_args
+from urllib.parse import unquote
 
 import aiohttp.http_exceptions
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 from pydantic import BaseModel, Field
 
 from admin.auth import actor_of
@@ -155,7 +155,8 @@ async def export_retirees(request: web.Request) -> web.Response:
     data = await request.app[SERVICES].roster.export(actor_of(request))
     return web.Response(
         body=data, content_type=XLSX,
-        headers={"Content-Disposition": "attachment; filename=\"roster.xlsx\"; filename*=UTF-8''%E5%8F%B0%E8%B4%A6.xlsx"},
+        headers={"Content-Disposition":
+                 "attachment; filename=\"roster.xlsx\"; filename*=UTF-8''%E5%8F%B0%E8%B4%A6.xlsx"},
     )
 
 
@@ -167,7 +168,7 @@ async def uploaded_file(request: web.Request) -> tuple[str, bytes]:
     try:
         reader = await request.multipart()
         async for part in reader:
-            if part.name == "file":
+            if isinstance(part, BodyPartReader) and part.name == "file":  # not a nested multipart
                 data = await part.read(decode=False)
                 if len(data) > IMPORT_LIMIT:
                     raise TooLarge("file over 10 MB")

@@ -78,7 +78,8 @@ ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
 class StatsQuery(Strict):
-    from_: str | None = Field(None, alias="from", pattern=ISO_DAY, description="first local day (2026-11-01); default 30 days before to")
+    from_: str | None = Field(None, alias="from", pattern=ISO_DAY,
+                              description="first local day (2026-11-01); default 30 days before to")
     to: str | None = Field(None, pattern=ISO_DAY, description="last local day; default today")
 
 

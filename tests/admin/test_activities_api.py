@@ -73,9 +73,11 @@ async def test_roles_viewers_read_staff_run_activities(as_viewer, as_wang, as_ad
 
 async def test_patch_changes_only_what_is_sent_and_refuses_null(as_admin):
     activity = await create(as_admin)
-    resp = await as_admin.patch(f"/api/v1/activities/{activity['id']}", json={"place": "市老年大学礼堂", "capacity": 30})
+    resp = await as_admin.patch(f"/api/v1/activities/{activity['id']}",
+                                json={"place": "市老年大学礼堂", "capacity": 30})
     body = await resp.json()
-    assert resp.status == 200 and (body["place"], body["capacity"], body["title"]) == ("市老年大学礼堂", 30, "十二月主题党日")
+    assert resp.status == 200
+    assert (body["place"], body["capacity"], body["title"]) == ("市老年大学礼堂", 30, "十二月主题党日")
     resp = await as_admin.patch(f"/api/v1/activities/{activity['id']}", json={"title": None})
     assert resp.status == 422 and "title" in (await resp.json())["error"]["fields"]
 
@@ -87,7 +89,8 @@ async def test_registrations_list_waiting_in_order_and_contacts_in_scope(api, as
     body = await (await as_admin.get(f"/api/v1/activities/{activity['id']}/registrations")).json()
     [confirmed] = body["confirmed"]
     [waiting] = body["waiting"]
-    assert (confirmed["retiree_name"], confirmed["phone"], confirmed["address"]) == ("张建国", "13800000001", "幸福路1号")
+    assert (confirmed["retiree_name"], confirmed["phone"], confirmed["address"]) == (
+        "张建国", "13800000001", "幸福路1号")
     assert (waiting["retiree_name"], waiting["position"]) == ("赵淑芬", 1)
     assert (body["companions"], body["transport_needed"], body["activity"]["waiting"]) == (1, 1, 1)
     # 李强 sees his own retiree only, with the phone

@@ -57,7 +57,8 @@ async def test_one_address_is_limited_by_rate_with_retry_after_in_chinese(api, c
     wait = int(refused.headers["Retry-After"])
     assert 0 < wait <= 60 and "请" in body["error"]["message"] and "秒后再试" in body["error"]["message"]
     clock.advance(timedelta(seconds=wait))  # the bucket refills: one attempt more
-    assert (await api.post("/api/v1/auth/login", json={"username": "admin", "password": "wrong-password"})).status == 401
+    wrong = {"username": "admin", "password": "wrong-password"}
+    assert (await api.post("/api/v1/auth/login", json=wrong)).status == 401
     assert (await api.post("/api/v1/auth/login", json={"username": "admin", "password": PASSWORD})).status == 429
 
 
@@ -124,15 +125,18 @@ async def test_every_route_the_server_answers_is_in_the_route_table(settings, se
 
 
 async def test_every_protected_route_answers_401_without_a_valid_token_and_writes_nothing(api, db):
-    before = await db.fetch_value("SELECT count(*) FROM retirees") , await db.fetch_value("SELECT count(*) FROM audit_log")
+    async def counts() -> tuple[int, int]:
+        return (await db.fetch_value("SELECT count(*) FROM retirees"),
+                await db.fetch_value("SELECT count(*) FROM audit_log"))
+
+    before = await counts()
     for route in ROUTES:
         if route.roles is None:
             continue
         for headers in ({}, {"Authorization": "Bearer forged-token"}, {"Authorization": "Basic abc"}):
             resp = await api.request(route.method, sample_path(route.path), headers=headers, json={})
             assert resp.status == 401, (route.method, route.path, headers)
-    after = await db.fetch_value("SELECT count(*) FROM retirees"), await db.fetch_value("SELECT count(*) FROM audit_log")
-    assert after == before
+    assert await counts() == before
 
 
 async def test_an_expired_token_is_401_on_every_protected_route(api, clock, settings):

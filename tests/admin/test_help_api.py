@@ -46,7 +46,8 @@ async def test_an_admin_filters_by_priority_status_and_words(as_admin, requests)
 
 
 async def test_a_reply_reaches_the_chat_verbatim_and_opens_the_request(as_wang, requests, db):
-    resp = await as_wang.post(f"/api/v1/help-requests/{requests['wang']}/replies", json={"text": "明天上午我陪您去超市"})
+    resp = await as_wang.post(f"/api/v1/help-requests/{requests['wang']}/replies",
+                              json={"text": "明天上午我陪您去超市"})
     assert resp.status == 201
     told = await db.fetch_value("SELECT text FROM outbox WHERE chat_id = 9001 ORDER BY id DESC")
     assert told == f"关于求助单 #{requests['wang']}，王芳回复您：\n明天上午我陪您去超市"
@@ -85,7 +86,8 @@ async def test_claim_and_assign(as_admin, as_li, requests, office, db):
     assert resp.status == 422  # a liaison takes requests, they do not hand them out
     resp = await as_admin.post(f"/api/v1/help-requests/{requests['li']}/assign", json={"staff_id": office.viewer})
     assert resp.status == 422
-    assert (await as_admin.post(f"/api/v1/help-requests/{requests['li']}/assign", json={"staff_id": office.admin})).status == 200
+    assign = await as_admin.post(f"/api/v1/help-requests/{requests['li']}/assign", json={"staff_id": office.admin})
+    assert assign.status == 200
 
 
 async def test_overdue_when_the_first_response_is_late(as_admin, requests, clock):
@@ -121,7 +123,7 @@ async def test_a_followup_call_is_recorded_with_its_result(as_wang, requests):
                               json={"reached": True, "result": "老人说菜已经买到了", "satisfaction": "满意"})
     assert resp.status == 201
     detail = await (await as_wang.get(f"/api/v1/help-requests/{requests['wang']}")).json()
-    followup = [e for e in detail["events"] if e["kind"] == "followup"][0]
+    followup = next(e for e in detail["events"] if e["kind"] == "followup")
     assert followup["detail"]["result"] == "老人说菜已经买到了" and detail["request"]["satisfaction"] == "满意"
 
 
@@ -180,7 +182,8 @@ async def test_media_without_a_bot_token_is_503_naming_the_setting(as_wang, serv
 
 async def test_a_pending_request_comes_back_to_staff_at_its_reminder_time(as_admin, services, requests, clock, db):
     resp = await as_admin.post(f"/api/v1/help-requests/{requests['wang']}/status",
-                               json={"status": "pending", "reason": "等社区回复", "remind_at": "2026-11-24T09:00:00+08:00"})
+                               json={"status": "pending", "reason": "等社区回复",
+                                    "remind_at": "2026-11-24T09:00:00+08:00"})
     assert resp.status == 200, await resp.text()
     assert await services.help.do_remind_pending() == 0
     clock.advance(timedelta(days=1))  # 2026-11-24 09:30 local

@@ -13,8 +13,8 @@ from yinling.models import Contact, Inbound
 WANG_USER, LI_USER = 9001, 9002
 
 
-async def idea_from(services, db, *, phone: str, user_id: int, parts: tuple[Inbound | str, ...], field: str = "城市建设",
-                    start: int = 0) -> int:
+async def idea_from(services, db, *, phone: str, user_id: int, parts: tuple[Inbound | str, ...],
+                    field: str = "城市建设", start: int = 0) -> int:
     """A retiree (bound through the chat) sends an idea; returns its number. `start`: where this
     conversation's update ids begin (Telegram's are unique per bot)."""
     events = Events(user_id=user_id, start=start or user_id * 10)
@@ -154,7 +154,8 @@ async def test_a_viewer_reads_but_may_not_review_note_or_merge(as_viewer, ideas,
 
 async def test_private_notes_are_for_staff_not_viewers(as_admin, as_viewer, ideas):
     idea = ideas["wang"]
-    assert (await as_admin.post(f"/api/v1/ideas/{idea}/notes", json={"text": "他女儿在规划局工作，可请她参谋"})).status == 201
+    note = await as_admin.post(f"/api/v1/ideas/{idea}/notes", json={"text": "他女儿在规划局工作，可请她参谋"})
+    assert note.status == 201
     assert [n["text"] for n in (await (await as_admin.get(f"/api/v1/ideas/{idea}")).json())["notes"]] == [
         "他女儿在规划局工作，可请她参谋"]
     assert (await (await as_viewer.get(f"/api/v1/ideas/{idea}")).json())["notes"] == []
@@ -195,7 +196,8 @@ async def test_a_duplicate_is_merged_told_kindly_and_listed_under_the_other(as_a
 
     await as_admin.post(f"/api/v1/ideas/{ideas['wang']}/review", json={"status": "noted", "reply": "该路口明年改造"})
     assert "原因：该路口明年改造" in await last_told(db, WANG_USER)
-    assert (await last_told(db, LI_USER)).startswith(f"您的金点子 #{again}（与 #{ideas['wang']} 一并办理）我们认真研究了")
+    assert (await last_told(db, LI_USER)).startswith(
+        f"您的金点子 #{again}（与 #{ideas['wang']} 一并办理）我们认真研究了")
 
 
 async def test_merges_that_cannot_be_are_refused_naming_the_field(as_admin, ideas):

@@ -7,8 +7,8 @@ from datetime import timedelta
 from tests.admin.conftest import login
 from tests.factories import Events
 from yinling import texts
-from yinling.services.calendar import missing_warning
 from yinling.models import Contact, Inbound
+from yinling.services.calendar import missing_warning
 
 WANG_USER, LI_USER = 9001, 9002
 

@@ -205,7 +205,8 @@ async def test_an_admin_rejects_with_a_reason_the_retiree_reads(as_admin, servic
     retiree_id, request_id = await ask_to_be_deleted(services, db, clock, office)
     blank = await as_admin.post(f"/api/v1/privacy-requests/{request_id}/reject", json={"reason": "  "})
     assert blank.status == 422 and "reason" in (await blank.json())["error"]["fields"]
-    resp = await as_admin.post(f"/api/v1/privacy-requests/{request_id}/reject", json={"reason": "家属代为申请，需本人确认"})
+    resp = await as_admin.post(f"/api/v1/privacy-requests/{request_id}/reject",
+                               json={"reason": "家属代为申请，需本人确认"})
     assert resp.status == 200 and (await resp.json())["status"] == "rejected"
     assert await last_to(db, USER) == texts.PRIVACY_REJECTED.format(id=request_id, reason="家属代为申请，需本人确认")
     assert (await as_admin.get(f"/api/v1/retirees/{retiree_id}")).status == 200  # nothing erased
@@ -222,7 +223,7 @@ async def test_only_admins_decide_privacy_requests(as_wang, as_viewer, as_admin,
 
 
 async def test_deleting_the_retiree_directly_completes_their_open_request(as_admin, services, db, clock, office):
-    retiree_id, request_id = await ask_to_be_deleted(services, db, clock, office)
+    retiree_id, _ = await ask_to_be_deleted(services, db, clock, office)
     assert (await as_admin.delete(f"/api/v1/retirees/{retiree_id}")).status == 204
     listed = await (await as_admin.get("/api/v1/privacy-requests")).json()
     assert [r["status"] for r in listed["items"]] == ["completed"]

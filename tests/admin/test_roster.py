@@ -5,7 +5,6 @@ import io
 
 import openpyxl
 
-from tests.admin.conftest import login
 from yinling.store import retirees as retiree_store
 
 VIEWER_HIDDEN = {"phones", "address", "health_notes", "family"}
@@ -24,7 +23,8 @@ async def test_a_liaison_gets_404_for_another_liaisons_retiree_on_every_route(as
     assert (await as_wang.delete(other)).status == 404
     assert (await retiree_store.get_record(db, office.li_retiree)).notes is None
     export = await as_wang.get("/api/v1/retirees/export.xlsx")
-    names = [row[1] for row in openpyxl.load_workbook(io.BytesIO(await export.read())).active.iter_rows(min_row=2, values_only=True)]
+    sheet = openpyxl.load_workbook(io.BytesIO(await export.read())).active
+    names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert names == ["张建国"]
 
 
@@ -84,7 +84,8 @@ async def test_a_liaison_adds_retirees_to_their_own_list(as_wang, office):
 async def test_health_notes_without_separate_consent_are_refused_with_the_field_named(as_admin):
     resp = await as_admin.post("/api/v1/retirees", json={"name": "钱老", "health_notes": "糖尿病"})
     assert resp.status == 422 and "health_notes" in (await resp.json())["error"]["fields"]
-    resp = await as_admin.post("/api/v1/retirees", json={"name": "钱老", "family": {"name": "钱小", "relation": "女儿"}})
+    resp = await as_admin.post("/api/v1/retirees",
+                               json={"name": "钱老", "family": {"name": "钱小", "relation": "女儿"}})
     assert resp.status == 422 and "family" in (await resp.json())["error"]["fields"]
     ok = await as_admin.post("/api/v1/retirees", json={
         "name": "钱老", "sensitive_consent": True, "health_notes": "糖尿病",
@@ -126,7 +127,8 @@ async def test_wrong_methods_and_huge_ids_are_4xx_not_5xx(as_admin):
     bad = await as_admin.post("/api/v1/retirees/import", data=b"--b\r\nNone--b--\r\n",
                               headers={"Content-Type": "multipart/form-data; boundary=b"})
     assert bad.status == 422
-    assert (await as_admin.post("/api/v1/retirees/import", headers={"Content-Type": "multipart/form-data"})).status == 422
+    no_boundary = {"Content-Type": "multipart/form-data"}
+    assert (await as_admin.post("/api/v1/retirees/import", headers=no_boundary)).status == 422
 
 
 async def test_filters_paging_and_the_per_page_cap(as_admin, office, db, clock):
@@ -140,7 +142,8 @@ async def test_filters_paging_and_the_per_page_cap(as_admin, office, db, clock):
     assert (await (await as_admin.get("/api/v1/retirees", params={"tag": "独居"})).json())["total"] == 1
     assert (await (await as_admin.get("/api/v1/retirees", params={"q": "0000001"})).json())["total"] >= 1
     assert (await (await as_admin.get("/api/v1/retirees", params={"q": "张建"})).json())["total"] == 1
-    assert (await (await as_admin.get("/api/v1/retirees", params={"liaison_id": str(office.wang)})).json())["total"] == 1
+    by_liaison = await as_admin.get("/api/v1/retirees", params={"liaison_id": str(office.wang)})
+    assert (await by_liaison.json())["total"] == 1
     assert (await (await as_admin.get("/api/v1/retirees", params={"bound": "true"})).json())["total"] == 0
     bad = await as_admin.get("/api/v1/retirees", params={"page": "0", "bound": "maybe"})
     assert bad.status == 422 and {"page", "bound"} <= set((await bad.json())["error"]["fields"])
@@ -221,7 +224,8 @@ async def test_export_then_import_round_trips(as_admin, db):
     before = await db.fetch_all("SELECT * FROM retirees ORDER BY id")
     resp = await upload(as_admin, await export.read())
     assert (await resp.json())["updated"] == 2
-    assert [r["name"] for r in await db.fetch_all("SELECT name FROM retirees ORDER BY id")] == [r["name"] for r in before]
+    after = await db.fetch_all("SELECT name FROM retirees ORDER BY id")
+    assert [r["name"] for r in after] == [r["name"] for r in before]
 
 
 async def test_a_bad_upload_is_refused_clearly(as_admin):

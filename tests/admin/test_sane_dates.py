@@ -124,8 +124,9 @@ async def test_the_chat_list_survives_an_activity_stored_at_the_edge_of_the_cale
     async with db.transaction() as tx:
         for title, start in (("十二月主题党日", saturday), ("万年之约", edge)):
             await activity_store.insert(tx, ActivityFields(
-                title=title, kind="主题党日", place="老干部活动中心", starts_at=start, ends_at=start + timedelta(hours=2),
-                signup_deadline=start - timedelta(hours=1), capacity=5), created_by=office.admin, now=clock.now())
+                title=title, kind="主题党日", place="老干部活动中心", starts_at=start,
+                ends_at=start + timedelta(hours=2), signup_deadline=start - timedelta(hours=1), capacity=5),
+                created_by=office.admin, now=clock.now())
     person = ChatPerson(services, db, 9301, await add_bound_retiree(db, clock, 9301))
     await person.say("📅 活动报名")
     assert (await person.last())["text"] == texts.ACT_LIST
@@ -157,7 +158,8 @@ async def test_a_piece_that_went_out_keeps_its_day_but_its_text_may_still_be_cor
     fixed = await as_admin.patch(path, json={"title": "学习党的二十届四中全会精神"})
     assert fixed.status == 200, await fixed.text()
     body = await fixed.json()
-    assert (body["title"], body["publish_on"], body["shown_on"]) == ("学习党的二十届四中全会精神", "2026-11-23", "2026-11-23")
+    assert (body["title"], body["publish_on"], body["shown_on"]) == (
+        "学习党的二十届四中全会精神", "2026-11-23", "2026-11-23")
 
 
 async def test_a_piece_stored_in_year_9999_is_422_naming_publish_on_not_500(as_admin, db):

@@ -36,8 +36,8 @@ from tests.admin.conftest import PASSWORD, seed_office
 from tests.conftest import START
 from tests.factories import make_settings
 from yinling.clock import FakeClock
-from yinling.services import build_services
 from yinling.models import Inbound
+from yinling.services import build_services
 from yinling.store import ideas as idea_store
 from yinling.store import inbox as inbox_store
 from yinling.store import privacy as privacy_store

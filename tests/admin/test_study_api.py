@@ -112,7 +112,8 @@ async def test_import_json_adds_all_and_a_bad_file_adds_nothing_with_a_row_repor
     assert (await (await as_admin.get("/api/v1/study/pieces")).json())["total"] == 2
     for data, name in ((b"{not json", "x.json"), (b"hello", "x.txt"), (b"[1, 2]", "x.json")):
         resp = await upload(as_admin, data, name)
-        assert resp.status == 422 and "file" in (await resp.json())["error"]["fields"] or (await resp.json())["error"]["rows"]
+        error = (await resp.json())["error"]
+        assert (resp.status == 422 and "file" in error["fields"]) or error["rows"]
 
 
 async def test_figures_per_day_and_per_piece(api, as_admin, services, db, clock):
@@ -124,7 +125,7 @@ async def test_figures_per_day_and_per_piece(api, as_admin, services, db, clock)
         await readers[-1].press("study:time:1900")
     clock.advance(clock.now().replace(hour=11) - clock.now())  # 19:00 in Shanghai
     assert await services.study.do_push_due() == 4
-    for person, choice in zip(readers[:3], (1, 1, 0)):
+    for person, choice in zip(readers[:3], (1, 1, 0), strict=True):
         await person.press(f"study:done:{piece['id']}")
         await person.press(f"study:ans:{piece['id']}:{choice}")
     as_admin = await login(api, "admin")  # the morning's session has expired by now

@@ -138,7 +138,7 @@ class Server:
             log.write(f"---- start {self.starts} ----\n".encode())
             log.flush()
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "yinling.cli", "serve", env=self.env, cwd=self.cwd,
+                sys.executable, "-m", "serve.cli", "serve", env=self.env, cwd=self.cwd,
                 stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
             )
         async with aiohttp.ClientSession() as http:
@@ -187,9 +187,9 @@ class StaffApi:
 
     async def call(self, method: str, path: str, body: dict | None = None) -> tuple[int, dict]:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
-        async with aiohttp.ClientSession() as http:
-            async with http.request(method, self.base_url + path, json=body, headers=headers) as resp:
-                return resp.status, await resp.json(content_type=None)
+        async with (aiohttp.ClientSession() as http,
+                    http.request(method, self.base_url + path, json=body, headers=headers) as resp):
+            return resp.status, await resp.json(content_type=None)
 
     async def login(self) -> None:
         status, body = await self.call("POST", "/api/v1/auth/login", {"username": ADMIN, "password": PASSWORD})
@@ -286,7 +286,7 @@ async def test_a_broadcast_reaches_everyone_across_three_sigkills_with_duplicate
         final = await outbox_by_status(server.db_path, source)
         assert final == {"sent": RECIPIENTS}, f"outbox rows of the broadcast at the end: {final}"
 
-        counts = dict(zip(user_ids, await bulk([lambda u=u: notices_received(sb, u) for u in user_ids])))
+        counts = dict(zip(user_ids, await bulk([lambda u=u: notices_received(sb, u) for u in user_ids]), strict=True))
         missing = [u for u, n in counts.items() if n == 0]
         duplicates = sum(n - 1 for n in counts.values() if n > 1)
         bound = sum(k["in_flight"] for k in kills)

@@ -45,10 +45,12 @@ async def test_a_retiree_asks_with_text_voice_and_photo_and_the_liaisons_answer_
     await zhang.wait_for_bot_message("已记下 3 条")
     await zhang.tap(texts.DONE_BUTTON)
     await zhang.wait_for_bot_message("急不急")
-    assert await zhang.keyboard_labels() == [[texts.URGENT_BUTTON, texts.NOT_URGENT_BUTTON], [texts.BACK_BUTTON, texts.HUMAN_BUTTON]]
+    assert await zhang.keyboard_labels() == [[texts.URGENT_BUTTON, texts.NOT_URGENT_BUTTON],
+                                             [texts.BACK_BUTTON, texts.HUMAN_BUTTON]]
     await zhang.tap(texts.NOT_URGENT_BUTTON)
     summary = await zhang.wait_for_bot_message("请核对")
-    assert "卫生间的水龙头一直滴水" in summary["text"] and "语音 1 条" in summary["text"] and "照片 1 条" in summary["text"]
+    assert "卫生间的水龙头一直滴水" in summary["text"]
+    assert "语音 1 条" in summary["text"] and "照片 1 条" in summary["text"]
     await zhang.tap(texts.CONFIRM_BUTTON)
     received = await zhang.wait_for_bot_message("已收到")
     [request] = await help_store.for_retiree(db, 1)
@@ -80,7 +82,8 @@ async def test_a_retiree_asks_with_text_voice_and_photo_and_the_liaisons_answer_
     assert (final.status, final.satisfaction) == ("closed", "满意")
 
 
-async def test_an_urgent_word_tells_the_retiree_to_call_120_and_gives_the_liaisons_phone(app, sb, db, clock, staff_group):
+async def test_an_urgent_word_tells_the_retiree_to_call_120_and_gives_the_liaisons_phone(
+        app, sb, db, clock, staff_group):
     liaison = await add_staff(db, clock, "wangfang", "王芳", "13900001001")
     await add_retiree(db, clock, phone=ROSTER_PHONE, liaison_id=liaison)
     zhang = await bound_user(sb, ROSTER_PHONE)
@@ -159,7 +162,8 @@ async def test_in_the_staff_group_a_liaison_claims_the_card_and_replies_to_it(ap
     group = staff_group["id"]
 
     async def card() -> dict | None:
-        cards = [m for m in await sb.chat_messages(zhang.bot_id, group) if f"求助单 #{request_id}" in (m.get("text") or "")]
+        cards = [m for m in await sb.chat_messages(zhang.bot_id, group)
+                 if f"求助单 #{request_id}" in (m.get("text") or "")]
         return cards[-1] if cards else None
 
     async def card_arrived() -> bool:
@@ -170,7 +174,8 @@ async def test_in_the_staff_group_a_liaison_claims_the_card_and_replies_to_it(ap
     assert zhang.inline_labels(posted) == [[texts.CLAIM_BUTTON, texts.VIEW_BUTTON]]
 
     pressed = await sb.request("POST", f"/sandbox/bots/{zhang.bot_id}/press",
-                               {"from_id": wang_tg.id, "chat_id": group, "message_id": posted["message_id"], "label": "接单"})
+                               {"from_id": wang_tg.id, "chat_id": group, "message_id": posted["message_id"],
+                                "label": "接单"})
     accepted = await zhang.wait_for_bot_message("已受理")
     assert accepted["text"] == f"您的求助单 #{request_id} 已受理，王芳正在处理。"
     answers = await sb.callback_answers(zhang.bot_id, pressed["callback_query"]["id"])
@@ -183,7 +188,8 @@ async def test_in_the_staff_group_a_liaison_claims_the_card_and_replies_to_it(ap
     assert reply["text"] == f"关于求助单 #{request_id}，王芳回复您：\n张老您好，我下午三点过去换"
 
     await sb.request("POST", f"/sandbox/bots/{zhang.bot_id}/send",
-                     {"from_id": stranger.id, "chat_id": group, "text": "我来回复", "reply_to_message_id": posted["message_id"]})
+                     {"from_id": stranger.id, "chat_id": group, "text": "我来回复",
+                      "reply_to_message_id": posted["message_id"]})
 
     async def refused() -> bool:
         return any("还没有绑定" in (m.get("text") or "") for m in await sb.chat_messages(zhang.bot_id, group))

@@ -50,7 +50,8 @@ async def test_an_idea_from_the_chat_is_reviewed_adopted_and_implemented_and_the
     summary = await zhang.wait_for_bot_message("请核对")
     assert "方面：城市建设" in summary["text"] and "老人过马路太危险" in summary["text"]
     assert "语音 1 条" in summary["text"] and "照片 1 条" in summary["text"]
-    assert await zhang.keyboard_labels() == [[texts.CONFIRM_BUTTON], [texts.RETELL_BUTTON], [texts.BACK_BUTTON, texts.HUMAN_BUTTON]]
+    assert await zhang.keyboard_labels() == [[texts.CONFIRM_BUTTON], [texts.RETELL_BUTTON],
+                                             [texts.BACK_BUTTON, texts.HUMAN_BUTTON]]
     await zhang.tap(texts.CONFIRM_BUTTON)
     received = await zhang.wait_for_bot_message("已收到")
     idea_id = await db.fetch_value("SELECT max(id) FROM ideas")

@@ -28,7 +28,7 @@ async def test_a_fall_typed_at_the_menu_is_answered_at_once_and_staff_can_answer
     await zhang.send_text("我摔倒了，起不来")
     advice = await zhang.wait_for_bot_message(texts.EMERGENCY_ADVICE)
     assert "120" in advice["text"] and LIAISON_PHONE in advice["text"]
-    assert not any(texts.MESSAGE_KEPT == m.get("text") for m in await zhang.bot_messages()
+    assert not any(m.get("text") == texts.MESSAGE_KEPT for m in await zhang.bot_messages()
                    if m["message_id"] < advice["message_id"])
 
     async def group_told() -> bool:

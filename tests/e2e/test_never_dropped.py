@@ -89,9 +89,10 @@ async def test_words_at_the_help_category_start_a_request_in_other(app, sb, db, 
 
 async def test_every_reply_keyboard_with_back_also_offers_a_person(app, sb, db, clock):
     zhang, _ = await zhang_of(sb, db, clock)
-    walk = [("🙋 我要求助", "哪方面"), ("医疗健康", "请说说"), ("我的腿有点疼", "已记下"), (texts.DONE_BUTTON, "急不急"),
-            (texts.NOT_URGENT_BUTTON, "请核对"), (texts.BACK_BUTTON, None), ("💡 金点子", "哪方面"),
-            ("城市建设", "请说说"), ("多建几个公园", "已记下"), (texts.DONE_BUTTON, "请核对"), (texts.BACK_BUTTON, None),
+    walk = [("🙋 我要求助", "哪方面"), ("医疗健康", "请说说"), ("我的腿有点疼", "已记下"),
+            (texts.DONE_BUTTON, "急不急"), (texts.NOT_URGENT_BUTTON, "请核对"), (texts.BACK_BUTTON, None),
+            ("💡 金点子", "哪方面"), ("城市建设", "请说说"), ("多建几个公园", "已记下"), (texts.DONE_BUTTON, "请核对"),
+            (texts.BACK_BUTTON, None),
             ("📖 每日学习", "每日学习"), (texts.BACK_BUTTON, None), ("👤 我的", texts.MINE_PROMPT),
             ("谢谢你们", "转给工作人员"), ("☎️ 找人工", "直接在这里说")]
     for label, expected in walk:

@@ -22,7 +22,7 @@ def clean_env(**values: str) -> dict[str, str]:
 
 async def spawn(*args: str, env: dict[str, str], cwd) -> asyncio.subprocess.Process:
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "yinling.cli", *args, env=env, cwd=cwd,
+        sys.executable, "-m", "serve.cli", *args, env=env, cwd=cwd,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
 
@@ -41,7 +41,7 @@ async def wait_healthy(port: int) -> None:
 
 async def test_serve_without_a_token_says_which_variable_in_one_line(tmp_path):
     proc = await spawn("serve", env=clean_env(YINLING_DB=str(tmp_path / "y.db")), cwd=tmp_path)
-    out, err = await asyncio.wait_for(proc.communicate(), 30)
+    _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 2
     lines = err.decode().strip().splitlines()
     assert len(lines) == 1 and "YINLING_TELEGRAM_TOKEN" in lines[0] and "Traceback" not in lines[0]
@@ -61,7 +61,7 @@ async def test_serve_answers_then_stops_cleanly_on_sigterm(tmp_path, sandbox, sb
         assert (await person.wait_for_bot_message("验证手机号", timeout=10))["text"] == texts.WELCOME_UNBOUND
     finally:
         proc.send_signal(signal.SIGTERM)
-        out, err = await asyncio.wait_for(proc.communicate(), 30)
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
     assert proc.returncode == 0, err.decode()[-2000:]
     assert "13700000000" not in err.decode()  # no phone numbers in logs
 

@@ -8,7 +8,7 @@ import aiohttp
 
 from tests.e2e.conftest import BOT_ID, bot_running
 from tests.e2e.helpers import eventually, group_texts, queue_notice
-from tests.e2e.test_onboarding import bound_user, new_user
+from tests.e2e.test_onboarding import bound_user
 from tests.factories import ROSTER_PHONE, add_retiree
 from yinling import texts
 from yinling.store import messages as message_store
@@ -114,7 +114,8 @@ async def test_webhook_mode_checks_the_secret_and_a_replayed_update_has_one_effe
             assert wrong.status == 403
             missing = await http.post(url, json=update)
             assert missing.status == 403
-            bad_json = await http.post(url, data=b"{not json", headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token_ABC"})
+            bad_json = await http.post(url, data=b"{not json",
+                                       headers={"X-Telegram-Bot-Api-Secret-Token": "s3cret-token_ABC"})
             assert bad_json.status == 400
             for _ in range(2):  # Telegram re-delivers when it did not hear 200 in time
                 ok = await http.post(url, data=json.dumps(update), headers={

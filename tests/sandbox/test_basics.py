@@ -10,7 +10,7 @@ import telegram
 from telegram.error import BadRequest, Forbidden, InvalidToken
 
 from sandbox import RunningSandbox
-from sandbox.client import SandboxClient
+from sandbox.client import SandboxClient, SandboxError
 
 from .conftest import BOT_ID, make_bot
 
@@ -232,6 +232,6 @@ async def test_group_chat(bot: telegram.Bot, client: SandboxClient) -> None:
     with pytest.raises(Forbidden, match="bot can't initiate conversation with a user"):
         await bot.send_message(member.id, "私聊")
     outsider = await client.create_user("外人")
-    with pytest.raises(Exception):
+    with pytest.raises(SandboxError):
         await client.request("POST", f"/sandbox/bots/{BOT_ID}/send",
                              {"from_id": outsider.id, "chat_id": group["id"], "text": "hi"})

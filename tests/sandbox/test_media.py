@@ -50,9 +50,9 @@ async def test_user_media_download(bot: telegram.Bot, client: SandboxClient, san
     assert pmsg.photo[-1].width == photo["photo"][-1]["width"]
     data = await (await bot.get_file(pmsg.photo[-1].file_id)).download_as_bytearray()
     assert bytes(data) == tiny_png()
-    async with aiohttp.ClientSession() as http:
-        async with http.get(f"{sandbox.url}/sandbox/files/{msg.voice.file_id}") as resp:
-            assert await resp.read() == b"my voice"
+    async with (aiohttp.ClientSession() as http,
+                http.get(f"{sandbox.url}/sandbox/files/{msg.voice.file_id}") as resp):
+        assert await resp.read() == b"my voice"
 
 
 async def test_photo_and_document(bot: telegram.Bot, client: SandboxClient) -> None:

@@ -91,7 +91,8 @@ async def test_method_in_webhook_reply(bot: telegram.Bot, client: SandboxClient,
     async def hook(request: web.Request) -> web.Response:
         update = await request.json()
         chat_id = update["message"]["chat"]["id"]
-        return web.json_response({"method": "sendMessage", "chat_id": chat_id, "text": "回声：" + update["message"]["text"]})
+        return web.json_response({"method": "sendMessage", "chat_id": chat_id,
+                                  "text": "回声：" + update["message"]["text"]})
 
     app = web.Application()
     app.router.add_post("/hook", hook)

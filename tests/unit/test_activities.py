@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import json
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -106,7 +107,8 @@ async def test_signing_up_confirms_with_date_place_and_check_in_code(services, o
     registration = await zhang.registration(activity.id)
     assert registration.status == "confirmed" and len(registration.code) == 4 and registration.code.isdigit()
     text = (await zhang.last())["text"]
-    assert text.startswith("报名成功！\n活动：十二月主题党日\n时间：11月28日（星期六）9:00—11:30\n地点：老干部活动中心三楼")
+    assert text.startswith("报名成功！\n活动：十二月主题党日\n时间：11月28日（星期六）9:00—11:30\n"
+                           "地点：老干部活动中心三楼")
     assert f"签到码：{registration.code}" in text
     reminders = await db.fetch_all("SELECT kind, due_at FROM activity_reminders ORDER BY due_at")
     assert [(r["kind"], r["due_at"]) for r in reminders] == [("eve", "2026-11-27T10:00:00.000000Z"),
@@ -297,7 +299,8 @@ async def test_a_new_time_is_told_to_registrants_and_their_reminders_move(servic
     await services.activities.do_update(office_admin, activity.id,
                                         {"starts_at": new_start, "ends_at": new_start + timedelta(hours=2)})
     for person in (a, b):
-        assert (await person.last())["text"] == ("「十二月主题党日」有变动，请留意：\n时间：11月29日（星期日）14:00—16:00\n"
+        assert (await person.last())["text"] == ("「十二月主题党日」有变动，请留意：\n"
+                                                 "时间：11月29日（星期日）14:00—16:00\n"
                                                  "地点：老干部活动中心三楼")
     dues = await db.fetch_all("SELECT kind, due_at FROM activity_reminders WHERE done_at IS NULL ORDER BY due_at")
     assert [(r["kind"], r["due_at"]) for r in dues] == [("eve", "2026-11-28T10:00:00.000000Z"),
@@ -383,7 +386,8 @@ async def test_a_reminder_due_while_down_is_sent_late_only_before_the_start(serv
     assert (await zhang.last())["text"].startswith("报名成功")  # no reminder after it
 
 
-async def test_reminders_survive_a_restart_and_are_not_repeated(services, office_admin, people, clock, settings, db_path):
+async def test_reminders_survive_a_restart_and_are_not_repeated(services, office_admin, people, clock, settings,
+                                                                 db_path):
     [zhang] = await people(1)
     activity = await publish(services, office_admin)
     await zhang.press(f"act:join:{activity.id}")
@@ -506,7 +510,7 @@ async def test_check_in_codes_are_random_and_unique_across_2000_sign_ups(service
     # not the arrival number's permutation (it matched all 2000; chance alone matches ~0.2)
     assert sum(r.code == arrival_permutation(activity.id, r.seq) for r in registrations) < 10
     # nor any fixed step from one sign-up to the next
-    assert len({(int(b) - int(a)) % 9000 for a, b in zip(codes, codes[1:])}) > 1000
+    assert len({(int(b) - int(a)) % 9000 for a, b in pairwise(codes)}) > 1000
     told = await db.fetch_value("SELECT text FROM outbox WHERE chat_id = ? ORDER BY id DESC LIMIT 1",
                                 (500000 + registrations[-1].retiree_id,))
     assert f"签到码：{codes[-1]}" in told

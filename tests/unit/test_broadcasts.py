@@ -44,7 +44,8 @@ async def notices(db, broadcast_id: int) -> dict[int, dict]:
     return {r["retiree_id"]: dict(zip(r.keys(), r, strict=True)) for r in rows}
 
 
-async def test_everyone_reachable_gets_one_bulk_notice_and_the_rest_are_listed_to_phone(services, office_admin, office, db):
+async def test_everyone_reachable_gets_one_bulk_notice_and_the_rest_are_listed_to_phone(
+        services, office_admin, office, db):
     broadcast = await services.broadcasts.do_create(office_admin, draft())
     sent = await notices(db, broadcast.id)
     assert set(sent) == {office["zhang"], office["li"], office["zhao"]}
@@ -83,7 +84,8 @@ async def test_an_activitys_registrants_confirmed_and_waiting(services, office_a
         office_admin, draft(audience=BroadcastAudience(kind="activity", activity_id=activity.id)))
     assert set(await notices(db, broadcast.id)) == {office["zhang"], office["zhao"]}
     with pytest.raises(InvalidInput) as unknown:
-        await services.broadcasts.do_create(office_admin, draft(audience=BroadcastAudience(kind="activity", activity_id=999)))
+        await services.broadcasts.do_create(office_admin,
+                                            draft(audience=BroadcastAudience(kind="activity", activity_id=999)))
     assert "audience.activity_id" in unknown.value.fields
 
 
@@ -113,7 +115,8 @@ async def test_a_dry_run_counts_and_previews_and_sends_nothing(services, office_
 
 async def test_nobody_in_the_audience_is_refused_naming_it(services, office_admin, office):
     with pytest.raises(InvalidInput) as empty:
-        await services.broadcasts.do_create(office_admin, draft(audience=BroadcastAudience(kind="tags", tags=("失能",))))
+        await services.broadcasts.do_create(office_admin,
+                                            draft(audience=BroadcastAudience(kind="tags", tags=("失能",))))
     assert empty.value.fields == {"audience": "nobody is in it"}
 
 
@@ -139,7 +142,8 @@ async def test_remind_goes_to_those_who_have_not_acknowledged(services, office_a
     assert {p["name"] for p in report["not_acknowledged"]} == {"李秀兰", "赵德明"}
     _, queued = await services.broadcasts.do_remind(office_admin, broadcast.id)
     assert queued == 2
-    rows = await db.fetch_all("SELECT retiree_id, text FROM outbox WHERE source = ?", (f"broadcast-remind:{broadcast.id}",))
+    rows = await db.fetch_all("SELECT retiree_id, text FROM outbox WHERE source = ?",
+                              (f"broadcast-remind:{broadcast.id}",))
     assert {r["retiree_id"] for r in rows} == {office["li"], office["zhao"]}
     assert rows[0]["text"].startswith(texts.BROADCAST_REMINDER)
     plain = await services.broadcasts.do_create(office_admin, draft())
@@ -183,7 +187,8 @@ async def test_the_report_counts_sent_failed_and_blocked(services, office_admin,
     await outbox_store.claim(db, now=clock.now(), limit=10)
     await outbox_store.confirm_sent(db, [(sent[office["zhang"]]["id"], 77)], now=clock.now())
     async with db.transaction() as tx:
-        await outbox_store.mark_failed(tx, sent[office["li"]]["id"], error="403: Forbidden: bot was blocked by the user")
+        await outbox_store.mark_failed(tx, sent[office["li"]]["id"],
+                                       error="403: Forbidden: bot was blocked by the user")
         await outbox_store.mark_failed(tx, sent[office["zhao"]]["id"], error="400: Bad Request: chat not found")
         await retiree_store.mark_unreachable(tx, office["li"], reason="blocked", now=clock.now())
     report = await services.broadcasts.report(office_admin, broadcast.id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from yinling.cli import main
+from serve.cli import main
 
 
 @pytest.fixture

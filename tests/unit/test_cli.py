@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from yinling.cli import main
+from serve.cli import main
 
 
 @pytest.fixture
@@ -49,7 +49,8 @@ def test_mistakes_are_one_line_and_exit_2(env, monkeypatch, capsys, argv, stdin,
 
 
 def test_roster_import_reports_every_bad_row_then_imports_a_good_file(env, monkeypatch, capsys):
-    (env / "bad.csv").write_text("姓名,出生日期,手机号\n张三,1940-01-01,13800000001\n李四,1941-13-01,abc\n", encoding="utf-8")
+    (env / "bad.csv").write_text("姓名,出生日期,手机号\n张三,1940-01-01,13800000001\n李四,1941-13-01,abc\n",
+                                 encoding="utf-8")
     with pytest.raises(SystemExit):
         run(monkeypatch, "roster", "import", "bad.csv")
     err = capsys.readouterr().err

@@ -1,12 +1,6 @@
 """The conversation service without Telegram: what a retiree is told, and what is stored."""
 from __future__ import annotations
 
-from yinling import texts
-from yinling.models import Contact, Inbound
-from yinling.store import dialogs as dialog_store
-from yinling.store import messages as message_store
-from yinling.store import registrations as registration_store
-from yinling.store import retirees as retiree_store
 from tests.factories import (
     OTHER_TELEGRAM_USER,
     ROSTER_PHONE,
@@ -17,6 +11,12 @@ from tests.factories import (
     add_liaison,
     add_retiree,
 )
+from yinling import texts
+from yinling.models import Contact, Inbound
+from yinling.store import dialogs as dialog_store
+from yinling.store import messages as message_store
+from yinling.store import registrations as registration_store
+from yinling.store import retirees as retiree_store
 
 
 async def outbox_rows(db, chat_id: int) -> list[dict]:
@@ -77,7 +77,8 @@ async def test_unknown_phone_records_a_pending_registration_and_tells_staff_once
 
 async def test_phone_already_bound_to_another_account_goes_to_staff(services, db, clock):
     await add_retiree(db, clock)
-    await services.conversation.do_contact(Events(OTHER_TELEGRAM_USER, start=2000).next(), Contact(phone=ROSTER_PHONE, user_id=OTHER_TELEGRAM_USER))
+    await services.conversation.do_contact(Events(OTHER_TELEGRAM_USER, start=2000).next(),
+                                           Contact(phone=ROSTER_PHONE, user_id=OTHER_TELEGRAM_USER))
     await services.conversation.do_contact(Events().next(), Contact(phone=ROSTER_PHONE, user_id=TELEGRAM_USER))
     assert await last_text(db) == texts.BOUND_ELSEWHERE
     [pending], _ = await registration_store.list_pending(db)

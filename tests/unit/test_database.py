@@ -32,7 +32,8 @@ async def test_concurrent_transactions_do_not_interleave(db):
 
     results = await asyncio.gather(writer(100), writer(200), return_exceptions=True)
     assert isinstance(results[0], RuntimeError)
-    assert [r[0] for r in await db.fetch_all("SELECT update_id FROM processed_updates ORDER BY update_id")] == list(range(200, 205))
+    rows = await db.fetch_all("SELECT update_id FROM processed_updates ORDER BY update_id")
+    assert [r[0] for r in rows] == list(range(200, 205))
 
 
 async def test_after_commit_runs_only_when_committed(db):

@@ -21,8 +21,8 @@ def test_the_window(value, inside):
 
 
 async def test_an_activity_in_year_9999_is_refused_by_the_service(services, office_admin):
-    fields = ActivityFields(title="万年之约", kind="其他", place="礼堂", starts_at=EDGE, ends_at=EDGE + timedelta(hours=1),
-                            signup_deadline=EDGE - timedelta(days=1), capacity=5)
+    fields = ActivityFields(title="万年之约", kind="其他", place="礼堂", starts_at=EDGE,
+                            ends_at=EDGE + timedelta(hours=1), signup_deadline=EDGE - timedelta(days=1), capacity=5)
     with pytest.raises(InvalidInput) as refused:
         await services.activities.do_create(office_admin, fields, notify=False)
     assert refused.value.fields["starts_at"] == refused.value.fields["signup_deadline"] == OUTSIDE_WINDOW

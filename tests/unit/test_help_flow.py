@@ -33,7 +33,8 @@ class Chat:
         return await self.services.conversation.do_press(self.events.next(), action)
 
     async def last(self) -> dict:
-        row = await self.db.fetch_one("SELECT text, keyboard FROM outbox WHERE chat_id = ? ORDER BY id DESC", (TELEGRAM_USER,))
+        row = await self.db.fetch_one("SELECT text, keyboard FROM outbox WHERE chat_id = ? ORDER BY id DESC",
+                                      (TELEGRAM_USER,))
         return dict(zip(row.keys(), row, strict=True))
 
     async def state(self) -> str:
@@ -59,7 +60,8 @@ async def test_the_whole_flow_names_the_request_number_and_the_liaison(chat, db)
     assert (await chat.last())["text"] == texts.HELP_CHOOSE_CATEGORY and "住院看病" in (await chat.last())["keyboard"]
     await chat.send("医疗健康")
     assert (await chat.last())["text"] == texts.HELP_DESCRIBE
-    await chat.send("最近血压有点高", Inbound(kind="voice", file_id="v1"), Inbound(kind="photo", file_id="p1", text="药盒"))
+    await chat.send("最近血压有点高", Inbound(kind="voice", file_id="v1"),
+                    Inbound(kind="photo", file_id="p1", text="药盒"))
     assert (await chat.last())["text"] == texts.HELP_PART_RECEIVED.format(count=3)
     await chat.send(texts.DONE_BUTTON)
     assert (await chat.last())["text"] == texts.HELP_ASK_URGENCY

@@ -41,7 +41,8 @@ async def ask(person: ChatPerson, words: str = "厨房水管漏水了") -> int:
 
 
 async def warnings(db, chat_id: int) -> list[str]:
-    rows = await db.fetch_all("SELECT text FROM outbox WHERE chat_id = ? AND text LIKE '【超时】%' ORDER BY id", (chat_id,))
+    rows = await db.fetch_all("SELECT text FROM outbox WHERE chat_id = ? AND text LIKE '【超时】%' ORDER BY id",
+                              (chat_id,))
     return [r["text"] for r in rows]
 
 
@@ -71,7 +72,8 @@ async def test_pending_back_to_open_is_no_reopening_and_says_nothing_new(service
     assert (await help_store.get(db, request_id)).resolution_due == due_before
 
 
-async def test_a_late_first_response_then_a_late_resolution_are_each_told_once(services, office_admin, zhang, db, clock):
+async def test_a_late_first_response_then_a_late_resolution_are_each_told_once(services, office_admin, zhang, db,
+                                                                                clock):
     request_id = await ask(zhang)
     clock.advance(PAST_FIRST_RESPONSE)
     assert await services.help.do_notify_breaches() == 1
@@ -204,7 +206,8 @@ async def test_the_migration_splits_the_old_flag_by_which_breach_it_most_likely_
                 )
         shutil.copy(MIGRATIONS_DIR / "0011_help_breaches.sql", folder)
         await migrate(db, folder)
-        rows = await db.fetch_all("SELECT first_breach_notified, resolve_breach_notified FROM help_requests ORDER BY id")
+        rows = await db.fetch_all(
+            "SELECT first_breach_notified, resolve_breach_notified FROM help_requests ORDER BY id")
         assert [tuple(r) for r in rows] == [(1, 0), (1, 0), (0, 1), (0, 0)]
         columns = {r["name"] for r in await db.fetch_all("PRAGMA table_xinfo(help_requests)")}
         assert "breach_notified" not in columns and "priority_rank" in columns  # the queue's sort column stays

@@ -125,7 +125,8 @@ async def test_text_voice_and_photo_then_confirm_gives_the_number_and_tells_staf
     assert done["text"].startswith(f"金点子 #{idea_id} 已收到，感谢您建言献策")
     assert "我要求助" in done["keyboard"] and await zhang.state() == "idle"
     idea = await idea_store.get(db, idea_id)
-    assert (idea.field, idea.status, idea.summary, idea.retiree_name) == (CITY, "submitted", "建议在幸福路口加装红绿灯", "张建国")
+    assert (idea.field, idea.status, idea.summary, idea.retiree_name) == (
+        CITY, "submitted", "建议在幸福路口加装红绿灯", "张建国")
     parts = await idea_store.parts(db, idea_id)
     assert [(p.kind, p.text, p.file_id) for p in parts] == [
         ("text", "建议在幸福路口加装红绿灯", None), ("voice", None, "voice-1"), ("photo", "路口照片", "photo-1")]

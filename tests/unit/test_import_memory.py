@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 import textwrap
+
 import pytest
 
 from tests import oversized

@@ -2,6 +2,7 @@
 processed marks, and a chat's updates for the conversation view."""
 from __future__ import annotations
 
+import sqlite3
 from datetime import timedelta
 
 import pytest
@@ -38,7 +39,7 @@ async def test_a_redelivered_update_is_stored_once_and_not_new_again(db, clock):
 
 async def test_a_batch_that_fails_leaves_nothing_stored(db, clock):
     bad = record(10).model_copy(update={"raw": None})  # raw is NOT NULL: the insert fails mid-batch
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.IntegrityError):
         await intake_store.insert_many(db, [record(9), bad], now=clock.now())
     assert await db.fetch_value("SELECT count(*) FROM inbound_updates") == 0
 

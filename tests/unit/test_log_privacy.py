@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 
+from serve import cli
 from tests.factories import add_retiree
-from yinling import cli
 
 NAME, PHONE = "欧阳秀英", "13912345678"
 

@@ -48,5 +48,5 @@ async def test_a_failing_migration_leaves_no_trace_and_later_ones_wait(tmp_path:
 
 def test_badly_named_migration_is_refused(tmp_path):
     (tmp_path / "init.sql").write_text("")
-    with pytest.raises(ValueError, match="0001_name.sql"):
+    with pytest.raises(ValueError, match=r"0001_name\.sql"):
         discover(tmp_path)

@@ -59,7 +59,8 @@ class Person(ChatPerson):
                 for m in await help_store.thread(self.db, r.id) if m.author == "retiree"]
 
     async def idea_parts(self) -> list:
-        return [p for i in await idea_store.for_retiree(self.db, self.retiree_id) for p in await idea_store.parts(self.db, i.id)]
+        ideas = await idea_store.for_retiree(self.db, self.retiree_id)
+        return [p for i in ideas for p in await idea_store.parts(self.db, i.id)]
 
     async def found(self, inbound: Inbound) -> str | None:
         """Where staff can find these words (None: nowhere)."""
@@ -86,7 +87,8 @@ async def person(services, db, clock, office_admin):
 
 
 async def submitted_request(p: Person) -> int:
-    await p.send("🙋 我要求助", "房屋维修", "水龙头漏水", texts.DONE_BUTTON, texts.NOT_URGENT_BUTTON, texts.CONFIRM_BUTTON)
+    await p.send("🙋 我要求助", "房屋维修", "水龙头漏水", texts.DONE_BUTTON, texts.NOT_URGENT_BUTTON,
+                 texts.CONFIRM_BUTTON)
     return (await help_store.for_retiree(p.db, p.retiree_id))[0].id
 
 
@@ -271,13 +273,15 @@ async def test_other_words_at_a_sign_up_question_ask_it_again_and_tapping_still_
     await at_companion(person)
     await person.send("几点集合？")
     again = await person.last()
-    assert again["text"].startswith(texts.PASSED_TO_STAFF.format(thing="您说的话")) and texts.ACT_ASK_COMPANION in again["text"]
+    assert again["text"].startswith(texts.PASSED_TO_STAFF.format(thing="您说的话"))
+    assert texts.ACT_ASK_COMPANION in again["text"]
     assert await person.state() == "act.companion"
     await person.press(f"act:join:{person.ctx['activity']}:0")
     assert await person.state() == "act.transport"
     await person.press(f"act:join:{person.ctx['activity']}:0:0")
     assert await person.state() == "idle"
-    assert (await activity_store.registration(person.db, person.ctx["activity"], person.retiree_id)).status == "confirmed"
+    registration = await activity_store.registration(person.db, person.ctx["activity"], person.retiree_id)
+    assert registration.status == "confirmed"
 
 
 @pytest.mark.parametrize("typed", ["A", "ａ", "选A", "A.", "先开灯", voice("A")])
@@ -311,7 +315,8 @@ async def test_typed_study_menu_items_and_idea_answers_move_on(person):
     assert await person.state() == "idea.describe"
     await person.send("多建几个公园", "就这些", "确认提交")
     [idea] = await idea_store.for_retiree(person.db, person.retiree_id)
-    assert idea.field == "城市建设" and [p.kind for p in await idea_store.parts(person.db, idea.id)] == ["voice", "text"]
+    assert idea.field == "城市建设"
+    assert [p.kind for p in await idea_store.parts(person.db, idea.id)] == ["voice", "text"]
 
 
 @pytest.mark.parametrize("typed", ["求助", "我的求助", voice("我的求助")])

@@ -46,9 +46,9 @@ async def test_confirm_records_the_channel_message_id(db, clock):
 
 async def test_requeue_after_a_crash_and_release_on_stop_put_claims_back(db, clock):
     await put(db, clock, m("a"), m("b"))
-    a, b = await outbox_store.claim(db, now=clock.now(), limit=2)
+    assert len(await outbox_store.claim(db, now=clock.now(), limit=2)) == 2
     assert await outbox_store.requeue_claimed(db) == 2
-    a, b = await outbox_store.claim(db, now=clock.now(), limit=2)
+    a, _ = await outbox_store.claim(db, now=clock.now(), limit=2)
     await outbox_store.release_many(db, [a.id])
     assert await outbox_store.status_counts(db) == {"queued": 1, "claimed": 1}
 

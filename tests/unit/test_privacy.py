@@ -42,7 +42,8 @@ async def test_my_information_shows_what_is_kept_with_the_phone_masked_and_no_he
                                    [texts.MINE_IDEAS_BUTTON, texts.MINE_PRIVACY_BUTTON], nav_row()]
     await zhang.say(texts.MINE_PRIVACY_BUTTON)
     shown = (await zhang.last())["text"]
-    assert shown.startswith("🔒 我的信息\n姓名：张建国\n手机：138****0001、139****5678\n联系干部：王芳\n标签：独居、空巢")
+    assert shown.startswith("🔒 我的信息\n姓名：张建国\n手机：138****0001、139****5678\n"
+                            "联系干部：王芳\n标签：独居、空巢")
     assert "健康情况：已记下" in shown and "高血压" not in shown  # that they are kept, not the notes
     assert "求助单 1 张，金点子 1 条，留言 1 条" in shown and "13800000001" not in shown
     assert await labels(zhang) == [[texts.PRIVACY_DELETE_BUTTON], nav_row()]

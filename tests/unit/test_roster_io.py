@@ -105,7 +105,7 @@ def test_clean_xlsx_with_every_kind_of_column():
                 "notes", "health_notes", "family_name", "family_relation", "family_phone",
                 "sensitive_consent",
             }
-        ),  # fmt: skip
+        ),
     )
 
 

@@ -120,7 +120,8 @@ def test_a_value_past_the_last_column_is_refused_naming_the_row():
 def test_a_cell_over_the_limit_is_refused_naming_row_and_column():
     header = ["姓名", "备注"]
     assert parse("a.xlsx", xlsx([header, ["张建国", "字" * MAX_CELL_CHARS]])).rows[0].notes == "字" * MAX_CELL_CHARS
-    with pytest.raises(RosterFileError, match=f"第 3 行 B 列的内容太长（{MAX_CELL_CHARS + 1} 字），每格最多 {MAX_CELL_CHARS} 字"):
+    too_long = f"第 3 行 B 列的内容太长（{MAX_CELL_CHARS + 1} 字），每格最多 {MAX_CELL_CHARS} 字"
+    with pytest.raises(RosterFileError, match=too_long):
         parse("a.xlsx", xlsx([header, ["张建国", "好"], ["李四", "字" * (MAX_CELL_CHARS + 1)]]))
     with pytest.raises(RosterFileError, match=f"第 2 行 B 列的内容太长（{MAX_CELL_CHARS + 1} 字）"):
         parse("a.csv", csv_bytes([header, ["张建国", "字" * (MAX_CELL_CHARS + 1)]]))

@@ -102,7 +102,8 @@ async def test_a_time_already_past_today_starts_tomorrow_and_says_so(people, db)
 # ---- the daily push -----------------------------------------------------------------------------------
 
 
-async def test_the_push_goes_at_the_chosen_time_once_per_day_at_bulk_priority(services, office_admin, people, db, clock):
+async def test_the_push_goes_at_the_chosen_time_once_per_day_at_bulk_priority(services, office_admin, people, db,
+                                                                              clock):
     [first, second] = await library(services, office_admin, "冬季防跌倒", "识别冒充公检法")
     [zhang, li] = await people(2)
     await zhang.press("study:time:1200")
@@ -127,7 +128,8 @@ async def test_the_push_goes_at_the_chosen_time_once_per_day_at_bulk_priority(se
     assert second
 
 
-async def test_a_push_missed_while_down_goes_out_late_the_same_day_but_never_the_next(services, office_admin, people, db, clock):
+async def test_a_push_missed_while_down_goes_out_late_the_same_day_but_never_the_next(
+        services, office_admin, people, db, clock):
     await library(services, office_admin, "冬季防跌倒", "识别冒充公检法")
     [zhang] = await people(1)
     await zhang.press("study:time:1200")
@@ -167,7 +169,8 @@ async def test_nothing_to_push_leaves_subscribers_due_until_a_piece_is_added(ser
 
 async def test_a_dated_piece_takes_its_day_and_the_queue_serves_the_others(services, office_admin, db):
     queued = await library(services, office_admin, "排队第一", "排队第二")
-    dated = (await services.study.do_create(office_admin, piece("重阳节的由来", publish_on=TODAY + timedelta(days=1)))).id
+    dated = (await services.study.do_create(office_admin,
+                                            piece("重阳节的由来", publish_on=TODAY + timedelta(days=1)))).id
     async with db.transaction() as tx:
         days = [(await study_store.day_piece(tx, TODAY + timedelta(days=n))).id for n in range(3)]
         assert await study_store.day_piece(tx, TODAY + timedelta(days=3)) is None  # the queue is used up
@@ -187,7 +190,8 @@ async def test_reading_then_a_right_answer_gives_two_points_once(services, offic
     done, quiz = (await zhang.messages())[-2:]
     assert done["text"] == texts.STUDY_READ_DONE.format(streak=1, points=1)
     assert "夜里起床，先做什么？" in quiz["text"] and "A. 先开灯\nB. 摸黑快走" in quiz["text"]
-    assert await zhang.buttons() == [("A. 先开灯", f"study:ans:{piece_id}:0"), ("B. 摸黑快走", f"study:ans:{piece_id}:1")]
+    assert await zhang.buttons() == [("A. 先开灯", f"study:ans:{piece_id}:0"),
+                                     ("B. 摸黑快走", f"study:ans:{piece_id}:1")]
     assert await zhang.press(f"study:ans:{piece_id}:0") == texts.STUDY_RIGHT_TOAST
     assert (await zhang.last())["text"] == "✅ 答对了！积 1 分。\n先开灯，看清楚再走，能防跌倒。"
     assert await zhang.press(f"study:done:{piece_id}") == texts.STUDY_READ_AGAIN_TOAST
@@ -264,7 +268,8 @@ async def test_past_pieces_are_listed_newest_first_with_a_mark_on_those_read(ser
     assert (await zhang.last())["text"].startswith("📖 往期回顾 · 11月24日\n【健康养生】第二天")
 
 
-async def test_a_withdrawn_or_future_piece_cannot_be_opened_and_the_way_back_is_the_menu(services, office_admin, people):
+async def test_a_withdrawn_or_future_piece_cannot_be_opened_and_the_way_back_is_the_menu(
+        services, office_admin, people):
     [shown, later] = await library(services, office_admin, "撤下的", "还没到的")
     [zhang] = await people(1)
     await zhang.press("study:today")
@@ -349,7 +354,8 @@ async def test_import_from_a_sheet_adds_every_row_in_order(services, office_admi
         ["标题", "正文", "来源", "主题", "日期", "题目", "选项A", "选项B", "选项C", "答案", "解析"],
         ["遵义会议", "1935年1月，红军长征途中在遵义召开会议。", "银龄助手编写", "党史", None,
          "遵义会议在哪一年召开？", "1935年", "1949年", "1921年", "a", "1935年1月。"],
-        ["调大手机字体", "打开设置，找到显示，把字体调大。", "", "智能手机", "2026-12-01", None, None, None, None, None, None],
+        ["调大手机字体", "打开设置，找到显示，把字体调大。", "", "智能手机", "2026-12-01",
+         None, None, None, None, None, None],
     ])
     created = await services.study.do_import(office_admin, "学习内容.xlsx", data)
     assert [(p.title, p.publish_on, p.quiz.answer if p.quiz else None) for p in created] == [

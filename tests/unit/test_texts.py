@@ -22,4 +22,5 @@ def test_plain_words_for_going_back_are_understood(typed):
 
 
 def test_main_menu_has_the_six_labels_the_office_uses():
-    assert [texts.plain(label) for _, label in texts.MENU] == ["我要求助", "活动报名", "每日学习", "金点子", "我的", "找人工"]
+    assert [texts.plain(label) for _, label in texts.MENU] == [
+        "我要求助", "活动报名", "每日学习", "金点子", "我的", "找人工"]

@@ -20,6 +20,11 @@ who published an activity, or an admin, changes or cancels it (another who can s
 activity they see, a liaison lists, exports and checks in their own retirees only (others' rows are
 absent; another's retiree by id or code is 404, like one not registered).
 Check-in codes are random (secrets), unique per activity, drawn inside the sign-up's transaction.
+
+Every staff change (PATCH, cancel, check-in) and every timed job reads what decides it (the
+activity's status, times and capacity, the registration's status) inside its own write transaction:
+an activity cancelled while a PATCH waits for the write lock is seen cancelled by that PATCH (409),
+and two cancellations tell the registered once.
 """
 from __future__ import annotations
 
@@ -44,8 +49,8 @@ from yinling.models import (
     Retiree,
     window_problems,
 )
-from yinling.services.audit import audit
 from yinling.services.activities_chat import ActivityChat
+from yinling.services.audit import audit
 from yinling.services.core import Core
 from yinling.services.human import HumanService
 from yinling.services.roster import aged_cutoff
@@ -54,6 +59,7 @@ from yinling.store import audiences
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
 from yinling.store.database import Transaction
+from yinling.store.rows import Reader
 from yinling.xlsx_safe import safe_row
 
 EVE_HOUR = 18  # the evening-before reminder, local time
@@ -135,7 +141,8 @@ class ActivityService(ActivityChat):
                     return code
         raise Conflict("no free check-in code; try again")  # not with fewer than ~100,000 registrations
 
-    async def _schedule_reminders(self, tx: Transaction, activity: Activity, registration_id: int, now: datetime) -> None:
+    async def _schedule_reminders(self, tx: Transaction, activity: Activity, registration_id: int,
+                                  now: datetime) -> None:
         """Only reminders still ahead: none for a time already past at sign-up."""
         ahead = [(kind, due) for kind, due in reminder_times(activity, self.core.clock.tz) if due > now]
         await store.add_reminders(tx, registration_id, ahead)
@@ -164,7 +171,8 @@ class ActivityService(ActivityChat):
                                                            keyboard=keyboard, priority=Priority.NORMAL, source=source))
 
     # ================================ staff, through the API ================================
-    async def _check(self, actor: Actor, fields: ActivityFields, *, now: datetime, starts_changed: bool) -> None:
+    async def _check(self, conn: Reader, actor: Actor, fields: ActivityFields, *, now: datetime,
+                     starts_changed: bool) -> None:
         liaison = actor.scope_liaison_id
         if liaison is not None and fields.audience.kind == "liaisons" and set(fields.audience.liaison_ids) != {liaison}:
             raise Forbidden("a liaison's activity is for their own retirees only",
@@ -179,7 +187,7 @@ class ActivityService(ActivityChat):
             problems["signup_deadline"] = "must not be after starts_at"
         if fields.audience.kind == "liaisons":
             for liaison_id in fields.audience.liaison_ids:
-                staff = await staff_store.get(self.core.db, liaison_id)
+                staff = await staff_store.get(conn, liaison_id)
                 if staff is None or staff.role != "liaison":
                     problems["audience.liaison_ids"] = f"{liaison_id} is not a liaison"
         if problems:
@@ -187,15 +195,19 @@ class ActivityService(ActivityChat):
 
     async def get(self, activity_id: int, actor: Actor | None = None) -> Activity:
         """The activity; with `actor`, only one they may see (a liaison: not another liaison's)."""
-        activity = await store.get(self.core.db, activity_id)
+        return await self._get(self.core.db, activity_id, actor)
+
+    async def _get(self, conn: Reader, activity_id: int, actor: Actor | None = None) -> Activity:
+        activity = await store.get(conn, activity_id)
         liaison = actor.scope_liaison_id if actor is not None else None
         if activity is None or (liaison is not None and activity.created_by_liaison not in (None, liaison)):
             raise NotFound("no such activity")
         return activity
 
-    async def _changeable(self, actor: Actor, activity_id: int) -> Activity:
-        """The activity, if this staff member may change or cancel it: an admin, or who published it."""
-        activity = await self.get(activity_id, actor)
+    async def _changeable(self, tx: Transaction, actor: Actor, activity_id: int) -> Activity:
+        """The activity as it is inside `tx`, if this staff member may change or cancel it: an admin,
+        or who published it."""
+        activity = await self._get(tx, activity_id, actor)
         if actor.role != "admin" and activity.created_by != actor.staff.id:
             raise Forbidden("only the one who published an activity, or an admin, changes or cancels it")
         return activity
@@ -212,7 +224,7 @@ class ActivityService(ActivityChat):
         """Publish; with `notify`, the audience's retirees in the chat are told (bulk). Returns the
         activity and how many were told. A liaison's activity is for their own retirees only."""
         now = self.core.clock.now()
-        await self._check(actor, fields, now=now, starts_changed=True)
+        await self._check(self.core.db, actor, fields, now=now, starts_changed=True)
         async with self.core.db.transaction() as tx:
             activity_id = await store.insert(tx, fields, created_by=actor.staff.id, now=now,
                                              liaison=actor.scope_liaison_id)
@@ -244,14 +256,16 @@ class ActivityService(ActivityChat):
         ))
 
     async def do_update(self, actor: Actor, activity_id: int, changes: dict[str, Any]) -> Activity:
-        before = await self._changeable(actor, activity_id)
-        if before.status == "cancelled":
-            raise Conflict("a cancelled activity cannot change", fields={"status": "cancelled"})
         now = self.core.clock.now()
-        fields = ActivityFields(**{**before.model_dump(include=set(ActivityFields.model_fields)), **changes})
-        await self._check(actor, fields, now=now, starts_changed=fields.starts_at != before.starts_at)
         async with self.core.db.transaction() as tx:
-            confirmed = await store.confirmed_count(tx, activity_id)  # decided inside the transaction
+            # Decided on the activity as it is now: one cancelled, or changed by another PATCH, while
+            # this one waited for the write lock is neither revived nor overwritten with stale fields.
+            before = await self._changeable(tx, actor, activity_id)
+            if before.status == "cancelled":
+                raise Conflict("a cancelled activity cannot change", fields={"status": "cancelled"})
+            fields = ActivityFields(**{**before.model_dump(include=set(ActivityFields.model_fields)), **changes})
+            await self._check(tx, actor, fields, now=now, starts_changed=fields.starts_at != before.starts_at)
+            confirmed = await store.confirmed_count(tx, activity_id)
             if fields.capacity < confirmed:
                 raise Conflict(f"{confirmed} retirees are already confirmed",
                                fields={"capacity": f"at least {confirmed} (already confirmed)"})
@@ -272,13 +286,13 @@ class ActivityService(ActivityChat):
         return await self.get(activity_id)
 
     async def do_cancel(self, actor: Actor, activity_id: int, reason: str) -> Activity:
-        activity = await self._changeable(actor, activity_id)
         now = self.core.clock.now()
-        if activity.status == "cancelled":
-            raise Conflict("already cancelled", fields={"status": "cancelled"})
-        if activity.ends_at <= now:
-            raise Conflict("the activity is over", fields={"ends_at": "already past"})
         async with self.core.db.transaction() as tx:
+            activity = await self._changeable(tx, actor, activity_id)  # two cancels: the second is 409
+            if activity.status == "cancelled":
+                raise Conflict("already cancelled", fields={"status": "cancelled"})
+            if activity.ends_at <= now:
+                raise Conflict("the activity is over", fields={"ends_at": "already past"})
             await store.mark_cancelled(tx, activity_id, reason=reason, now=now)
             told = await store.registered_chats(tx, activity_id)
             await self._tell_all(tx, told, texts.ACT_CANCELLED_BY_OFFICE.format(
@@ -325,24 +339,28 @@ class ActivityService(ActivityChat):
     async def do_checkin(self, actor: Actor, activity_id: int, *, retiree_id: int | None, code: str | None
                          ) -> tuple[ActivityRegistration, bool]:
         """Mark a confirmed registration attended. Returns it and whether it was already. A liaison
-        checks in their own retirees only (another's is not found, as one not registered)."""
-        activity = await self.get(activity_id, actor)
-        if activity.status == "cancelled":
-            raise Conflict("the activity was cancelled", fields={"status": "cancelled"})
-        if retiree_id is not None:
-            registration = await store.registration(self.core.db, activity_id, retiree_id)
-            field = "retiree_id"
-        else:
-            registration = await store.registration_by_code(self.core.db, activity_id, code or "")
-            field = "code"
-        if registration is None or actor.scope_liaison_id not in (None, registration.liaison_id):
-            raise NotFound(f"no registration with this {field}", fields={field: "not registered for this activity"})
-        if registration.status != "confirmed":
-            raise Conflict(f"the registration is {registration.status}", fields={field: f"{registration.status}, not confirmed"})
-        if registration.attendance == "attended":
-            return registration, True
+        checks in their own retirees only (another's is not found, as one not registered). The
+        activity and the registration are read inside the write: one given up or cancelled meanwhile
+        is not checked in."""
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
+            activity = await self._get(tx, activity_id, actor)
+            if activity.status == "cancelled":
+                raise Conflict("the activity was cancelled", fields={"status": "cancelled"})
+            if retiree_id is not None:
+                registration = await store.registration(tx, activity_id, retiree_id)
+                field = "retiree_id"
+            else:
+                registration = await store.registration_by_code(tx, activity_id, code or "")
+                field = "code"
+            if registration is None or actor.scope_liaison_id not in (None, registration.liaison_id):
+                raise NotFound(f"no registration with this {field}",
+                               fields={field: "not registered for this activity"})
+            if registration.status != "confirmed":
+                raise Conflict(f"the registration is {registration.status}",
+                               fields={field: f"{registration.status}, not confirmed"})
+            if registration.attendance == "attended":
+                return registration, True
             await store.update_registration(tx, registration.id, now=now, attendance="attended", checked_in_at=now)
             await audit(self.core, tx, actor, "activity.checkin", target_type="activity", target_id=activity_id,
                         detail={"registration": registration.id})
@@ -353,23 +371,25 @@ class ActivityService(ActivityChat):
     # ================================ timed work ================================
     async def do_send_reminders(self) -> int:
         """Reminders whose time has come: each is sent (or skipped: cancelled, or already begun)
-        and marked done in one transaction, so a restart neither loses nor repeats one."""
+        and marked done in one transaction, so a restart neither loses nor repeats one. The batch,
+        its activities and registrations are read inside that transaction: an activity cancelled or a
+        place given up just before is skipped, and two processes never both send one reminder."""
         sent = 0
         while True:
             now = self.core.clock.now()
-            due = await store.due_reminders(self.core.db, now=now, limit=REMINDER_BATCH)
-            if not due:
-                return sent
-            activities = {i: await store.get(self.core.db, i) for i in {row["activity_id"] for row in due}}
-            messages, done = [], []
-            for row in due:
-                activity = activities[row["activity_id"]]
-                wanted = (activity is not None and activity.status == "published" and now < activity.starts_at
-                          and row["registration_status"] == "confirmed" and row["chat_id"] is not None)
-                done.append((row["id"], "sent" if wanted else "skipped"))
-                if wanted:
-                    messages.append(self._reminder(activity, row))
             async with self.core.db.transaction() as tx:
+                due = await store.due_reminders(tx, now=now, limit=REMINDER_BATCH)
+                if not due:
+                    return sent
+                activities = {i: await store.get(tx, i, counted=False) for i in {row["activity_id"] for row in due}}
+                messages, done = [], []
+                for row in due:
+                    activity = activities[row["activity_id"]]
+                    wanted = (activity is not None and activity.status == "published" and now < activity.starts_at
+                              and row["registration_status"] == "confirmed" and row["chat_id"] is not None)
+                    done.append((row["id"], "sent" if wanted else "skipped"))
+                    if wanted and activity is not None:  # wanted implies it; said for the type checker
+                        messages.append(self._reminder(activity, row))
                 await store.finish_reminders(tx, done, now=now)
                 await self.core.outbox.enqueue_many(tx, messages)
             sent += len(messages)
@@ -388,9 +408,9 @@ class ActivityService(ActivityChat):
     async def do_record_no_shows(self) -> int:
         """After an activity ends, the confirmed who did not check in are recorded as no-shows (once)."""
         now = self.core.clock.now()
-        ended = await store.ended_unrecorded(self.core.db, now=now)
-        for activity_id in ended:
-            async with self.core.db.transaction() as tx:
+        async with self.core.db.transaction() as tx:  # read inside: a second process finds none left
+            ended = await store.ended_unrecorded(tx, now=now)
+            for activity_id in ended:
                 await store.record_no_shows(tx, activity_id, now=now)
         return len(ended)
 

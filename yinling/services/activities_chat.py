@@ -94,7 +94,7 @@ class ActivityChat:
             await self._show(turn, activity)
         elif verb == "join":
             said = [a == "1" if a in ("0", "1") else None for a in args[1:3]]
-            return await self._join(turn, activity, *(said + [None, None])[:2])
+            return await self._join(turn, activity, *[*said, None, None][:2])
         elif verb == "leave":
             await self._ask_leave(turn, activity)
         elif verb == "quit":
@@ -106,7 +106,8 @@ class ActivityChat:
     async def _show(self, turn: Turn, activity: Activity) -> None:
         retiree = turn.bound_retiree
         mine = await store.registration(turn.tx, activity.id, retiree.id)
-        seats = self._seats(activity) if activity.open_seats else texts.ACT_DETAILS_FULL.format(waiting=activity.waiting)
+        seats = (self._seats(activity) if activity.open_seats
+                 else texts.ACT_DETAILS_FULL.format(waiting=activity.waiting))
         lines = [texts.ACT_DETAILS.format(kind=activity.kind, title=activity.title, when=self._when(activity),
                                           place=activity.place, deadline=self._deadline(activity), seats=seats)]
         if activity.description:

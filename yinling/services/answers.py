@@ -29,7 +29,8 @@ NO = ("不", "不要", "不是", "否", "不用", "不用了", "不需要", "不
 DONE = (texts.DONE_BUTTON, "完了", "说完了", "好了", "没了", "没有了", "就这些", "就这些了", "就这样")
 URGENCY: dict[str, bool] = {
     **dict.fromkeys((texts.URGENT_BUTTON, "急", "很急", "紧急", "着急", "挺急", "比较急", "特别急", "非常急"), True),
-    **dict.fromkeys((texts.NOT_URGENT_BUTTON, "不急", "不着急", "不太急", "不是很急", "不紧急", "不怎么急", "还好"), False),
+    **dict.fromkeys((texts.NOT_URGENT_BUTTON, "不急", "不着急", "不太急", "不是很急", "不紧急", "不怎么急",
+                     "还好"), False),
 }
 CONFIRM = (texts.CONFIRM_BUTTON, "确认", "提交", "确定", "确认提交", "没问题", "对", "对的", "好", "好的", "是", "是的",
            "可以", "行")

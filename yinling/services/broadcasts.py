@@ -110,9 +110,8 @@ class BroadcastService:
             await self._check_attachment(tx, actor, draft.attachment_id)  # the guard read inside the write
             broadcast_id = await store.insert(tx, draft, status="scheduled" if scheduled else "sending",
                                               created_by=actor.staff.id, liaison=self._scope(actor), now=now)
-            if not scheduled:
-                if not await self._send(tx, broadcast_id, draft, liaison=self._scope(actor), now=now):
-                    raise InvalidInput("nobody is in this audience", fields={"audience": "nobody is in it"})
+            if not scheduled and not await self._send(tx, broadcast_id, draft, liaison=self._scope(actor), now=now):
+                raise InvalidInput("nobody is in this audience", fields={"audience": "nobody is in it"})
             await audit(self.core, tx, actor, "broadcast.create", target_type="broadcast", target_id=broadcast_id,
                         detail={"audience": draft.audience.kind, "scheduled": scheduled,
                                 "require_ack": draft.require_ack})

@@ -47,6 +47,7 @@ from yinling.store import inbox as inbox_store
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
 from yinling.store.database import Transaction
+from yinling.store.rows import Reader
 
 REOPEN_WITHIN = timedelta(days=7)
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -109,7 +110,8 @@ class HelpService(HelpChat):
         if urgent:
             answer += "\n\n" + texts.HELP_URGENT_ADVICE
             if liaison is not None and liaison.phone:
-                answer += "\n" + texts.HELP_URGENT_LIAISON_PHONE.format(liaison=liaison.display_name, phone=liaison.phone)
+                answer += "\n" + texts.HELP_URGENT_LIAISON_PHONE.format(liaison=liaison.display_name,
+                                                                        phone=liaison.phone)
         await turn.show_menu(answer)
 
     async def _create(
@@ -128,7 +130,8 @@ class HelpService(HelpChat):
         await help_store.add_event(tx, request_id, "created", now=now, detail={"priority": priority})
         if category in MEDICAL_CATEGORIES:  # 患病必访、住院必访
             await help_store.create_visit_task(tx, retiree_id=retiree.id, liaison_id=retiree.liaison_id,
-                                               request_id=request_id, reason=f"求助单 #{request_id}：{category}", now=now)
+                                               request_id=request_id, reason=f"求助单 #{request_id}：{category}",
+                                              now=now)
         liaison = await staff_store.get(tx, retiree.liaison_id) if retiree.liaison_id else None
         card = texts.STAFF_HELP_CARD.format(
             id=request_id, urgent=texts.STAFF_URGENT_MARK if urgent else "", name=retiree.name,
@@ -161,7 +164,7 @@ class HelpService(HelpChat):
     async def reopen_if_recent(self, turn: Turn, inbound: Inbound) -> bool:
         """Words outside any flow within REOPEN_WITHIN of a resolution belong to that request."""
         retiree = turn.bound_retiree
-        latest = (await help_store.for_retiree(turn.tx, retiree.id, limit=1) or [None])[0]
+        latest = next(iter(await help_store.for_retiree(turn.tx, retiree.id, limit=1)), None)
         if latest is None or latest.status not in ("resolved", "closed") or latest.satisfaction is not None:
             return False
         finished = latest.resolved_at or latest.closed_at
@@ -174,11 +177,19 @@ class HelpService(HelpChat):
         return True
 
     # ================================ staff, through the API ================================
-    async def visible(self, actor: Actor, request_id: int) -> HelpRequest:
-        request = await help_store.get(self.core.db, request_id)
+    # Every do_* below reads the request (and whatever else decides the write) with its own
+    # transaction, after BEGIN IMMEDIATE: a status, an assignee or a merge decided on a read taken
+    # before the write lock would act on what another staff member may just have changed.
+    async def _visible(self, conn: Reader, actor: Actor, request_id: int) -> HelpRequest:
+        """Scope: a liaison sees their own retirees' requests only (others' are NotFound, exactly as
+        if they did not exist). Read with `conn`: the transaction that writes, when one does."""
+        request = await help_store.get(conn, request_id)
         if request is None or (actor.scope_liaison_id is not None and request.liaison_id != actor.scope_liaison_id):
             raise NotFound("no such help request")
         return request
+
+    async def visible(self, actor: Actor, request_id: int) -> HelpRequest:
+        return await self._visible(self.core.db, actor, request_id)
 
     async def queue(self, actor: Actor, filters: HelpFilter, *, sort: str, page: int, per_page: int):
         now = self.core.clock.now()
@@ -197,7 +208,8 @@ class HelpService(HelpChat):
 
     async def detail(self, actor: Actor, request_id: int):
         request = await self.visible(actor, request_id)
-        return request, await help_store.thread(self.core.db, request_id), await help_store.events(self.core.db, request_id)
+        thread = await help_store.thread(self.core.db, request_id)
+        return request, thread, await help_store.events(self.core.db, request_id)
 
     @property
     def queue_version(self) -> int:
@@ -225,11 +237,11 @@ class HelpService(HelpChat):
         return await source.fetch(message.file_id), CONTENT_TYPES[message.kind]
 
     async def do_reply(self, actor: Actor, request_id: int, text: str) -> None:
-        request = await self.visible(actor, request_id)
-        if not text.strip():
-            raise InvalidInput("a reply needs words", fields={"text": "empty"})
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
+            request = await self._visible(tx, actor, request_id)  # its status decides whether this opens it
+            if not text.strip():
+                raise InvalidInput("a reply needs words", fields={"text": "empty"})
             tx.after_commit(self._counted.clear)
             await help_store.add_message(tx, request.id, author="staff", staff_id=actor.staff.id,
                                          inbound=Inbound(kind="text", text=text), now=now)
@@ -243,10 +255,10 @@ class HelpService(HelpChat):
             await audit(self.core, tx, actor, "help.reply", target_type="help_request", target_id=request.id)
 
     async def do_note(self, actor: Actor, request_id: int, text: str) -> None:
-        request = await self.visible(actor, request_id)
-        if not text.strip():
-            raise InvalidInput("a note needs words", fields={"text": "empty"})
         async with self.core.db.transaction() as tx:
+            request = await self._visible(tx, actor, request_id)  # scope, as the retiree's liaison is now
+            if not text.strip():
+                raise InvalidInput("a note needs words", fields={"text": "empty"})
             tx.after_commit(self._counted.clear)
             await help_store.add_message(tx, request.id, author="note", staff_id=actor.staff.id,
                                          inbound=Inbound(kind="text", text=text), now=self.core.clock.now())
@@ -255,48 +267,53 @@ class HelpService(HelpChat):
         await self.do_assign(actor, request_id, actor.staff.id)
 
     async def do_assign(self, actor: Actor, request_id: int, staff_id: int) -> None:
-        request = await self.visible(actor, request_id)
-        staff = await staff_store.get(self.core.db, staff_id)
-        if staff is None or not staff.active or staff.role == "viewer":
-            raise InvalidInput("no such staff member to assign", fields={"staff_id": "not an active admin or liaison"})
-        if actor.role == "liaison" and staff_id != actor.staff.id:
-            raise InvalidInput("a liaison assigns requests to themselves only", fields={"staff_id": "not you"})
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
+            request = await self._visible(tx, actor, request_id)  # new or not decides the 接单 message
+            staff = await staff_store.get(tx, staff_id)  # and the assignee must still be active
+            if staff is None or not staff.active or staff.role == "viewer":
+                raise InvalidInput("no such staff member to assign",
+                                   fields={"staff_id": "not an active admin or liaison"})
+            if actor.role == "liaison" and staff_id != actor.staff.id:
+                raise InvalidInput("a liaison assigns requests to themselves only", fields={"staff_id": "not you"})
             tx.after_commit(self._counted.clear)
             await help_store.update(tx, request.id, now=now, assignee_id=staff_id)
             await help_store.add_event(tx, request.id, "assigned", now=now, staff_id=actor.staff.id,
                                        detail={"from": request.assignee_id, "to": staff_id})
             if request.status == "new":  # 接单 is the first response: accepted, and the retiree told
                 await self._first_response(tx, request, actor, now)
-                await self._tell_retiree(tx, request, texts.HELP_ACCEPTED.format(id=request.id, staff=staff.display_name))
+                await self._tell_retiree(tx, request,
+                                         texts.HELP_ACCEPTED.format(id=request.id, staff=staff.display_name))
             await audit(self.core, tx, actor, "help.assign", target_type="help_request", target_id=request.id,
                         detail={"to": staff_id})
 
     async def do_set_status(
         self, actor: Actor, request_id: int, status: str, *, reason: str | None, remind_at: datetime | None
     ) -> None:
-        request = await self.visible(actor, request_id)
-        if status not in TRANSITIONS[request.status]:
-            raise Conflict(f"a {request.status} request cannot become {status}",
-                           fields={"status": f"allowed: {', '.join(sorted(TRANSITIONS[request.status]))}"})
-        if status == "pending" and remind_at is None:
-            raise InvalidInput("pending needs remind_at", fields={"remind_at": "required for pending"})
-        if problems := window_problems(remind_at=remind_at):
-            raise InvalidInput("remind_at is out of range", fields=problems)
-        reopening = status == "open" and request.status in ("resolved", "closed")
-        if reopening and request.merged_into is not None:  # a merged request is always closed
-            raise Conflict(f"request #{request.id} carries on in #{request.merged_into}",
-                           fields={"status": "a merged request stays closed"})
+        """The transition is decided on the status read inside this transaction: of two staff changing
+        one request at once, the second is judged against the first's result (409, or a transition
+        from the new status), so the history never holds two changes from the same status."""
         now = self.core.clock.now()
-        changes: dict[str, Any] = {"status": status, "remind_at": remind_at if status == "pending" else None}
-        if status == "resolved":
-            changes["resolved_at"] = now
-        if status == "closed":
-            changes["closed_at"] = now
-        if status == "open":
-            changes.update(self._reopened(request, now) if reopening else {"resolved_at": None, "closed_at": None})
         async with self.core.db.transaction() as tx:
+            request = await self._visible(tx, actor, request_id)
+            if status not in TRANSITIONS[request.status]:
+                raise Conflict(f"a {request.status} request cannot become {status}",
+                               fields={"status": f"allowed: {', '.join(sorted(TRANSITIONS[request.status]))}"})
+            if status == "pending" and remind_at is None:
+                raise InvalidInput("pending needs remind_at", fields={"remind_at": "required for pending"})
+            if problems := window_problems(remind_at=remind_at):
+                raise InvalidInput("remind_at is out of range", fields=problems)
+            reopening = status == "open" and request.status in ("resolved", "closed")
+            if reopening and request.merged_into is not None:  # a merged request is always closed
+                raise Conflict(f"request #{request.id} carries on in #{request.merged_into}",
+                               fields={"status": "a merged request stays closed"})
+            changes: dict[str, Any] = {"status": status, "remind_at": remind_at if status == "pending" else None}
+            if status == "resolved":
+                changes["resolved_at"] = now
+            if status == "closed":
+                changes["closed_at"] = now
+            if status == "open":
+                changes.update(self._reopened(request, now) if reopening else {"resolved_at": None, "closed_at": None})
             tx.after_commit(self._counted.clear)
             await help_store.update(tx, request.id, now=now, **changes)
             await help_store.add_event(tx, request.id, status, now=now, staff_id=actor.staff.id,
@@ -307,7 +324,8 @@ class HelpService(HelpChat):
                 await self._tell_retiree(tx, request, texts.HELP_RESOLVED.format(id=request.id),
                                          resolved_buttons(request.id))
             elif status == "pending":
-                await self._tell_retiree(tx, request, texts.HELP_PENDING.format(id=request.id, reason=reason or "办理中"))
+                await self._tell_retiree(tx, request,
+                                         texts.HELP_PENDING.format(id=request.id, reason=reason or "办理中"))
             elif status == "closed":  # the staff's reason may be internal (a duplicate, a wrong number): not told
                 await self._tell_retiree(tx, request, texts.HELP_CLOSED_BY_STAFF.format(id=request.id))
             elif reopening:
@@ -317,15 +335,16 @@ class HelpService(HelpChat):
 
     async def do_merge(self, actor: Actor, request_id: int, into: int) -> None:
         """A duplicate: closed and pointed at the request that carries on; the retiree is told."""
-        request = await self.visible(actor, request_id)
-        target = await self.visible(actor, into)
-        if request.id == target.id or target.merged_into is not None or request.merged_into is not None:
-            raise Conflict("cannot merge these two", fields={"into": "another request that was not merged"})
         now = self.core.clock.now()
-        async with self.core.db.transaction() as tx:
+        async with self.core.db.transaction() as tx:  # both read inside: either may be merged meanwhile
+            request = await self._visible(tx, actor, request_id)
+            target = await self._visible(tx, actor, into)
+            if request.id == target.id or target.merged_into is not None or request.merged_into is not None:
+                raise Conflict("cannot merge these two", fields={"into": "another request that was not merged"})
             tx.after_commit(self._counted.clear)
             await help_store.update(tx, request.id, now=now, merged_into=target.id, status="closed", closed_at=now)
-            await help_store.add_event(tx, request.id, "merged", now=now, staff_id=actor.staff.id, detail={"into": target.id})
+            await help_store.add_event(tx, request.id, "merged", now=now, staff_id=actor.staff.id,
+                                       detail={"into": target.id})
             await help_store.add_event(tx, target.id, "merged_in", now=now, staff_id=actor.staff.id,
                                        detail={"from": request.id})
             if request.retiree_id == target.retiree_id:
@@ -336,9 +355,9 @@ class HelpService(HelpChat):
     async def do_followup(self, actor: Actor, request_id: int, *, reached: bool, result: str,
                           satisfaction: str | None) -> None:
         """回访: the result of a follow-up call, in the request's history."""
-        request = await self.visible(actor, request_id)
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
+            request = await self._visible(tx, actor, request_id)  # a rating given meanwhile is kept
             tx.after_commit(self._counted.clear)
             await help_store.add_event(tx, request.id, "followup", now=now, staff_id=actor.staff.id,
                                        detail={"reached": reached, "result": result, "satisfaction": satisfaction})
@@ -378,11 +397,20 @@ class HelpService(HelpChat):
         return told
 
     async def do_remind_pending(self) -> int:
-        """Pending requests whose remind_at has come: staff are reminded, once per remind_at."""
+        """Pending requests whose remind_at has come: staff are reminded, once per remind_at.
+        Returns how many were reminded.
+
+        Each reminder re-reads its request inside its own transaction: one reopened, resolved or
+        given a later remind_at between the scan and the reminder is not reminded about."""
         now = self.core.clock.now()
-        due = await help_store.reminders_due(self.core.db, now=now)
-        for request in due:
+        reminded = 0
+        for candidate in await help_store.reminders_due(self.core.db, now=now):
             async with self.core.db.transaction() as tx:
+                request = await help_store.get(tx, candidate.id)
+                if (request is None or request.status != "pending" or request.remind_at is None
+                        or request.remind_at > now):
+                    continue
+                reminded += 1
                 tx.after_commit(self._counted.clear)
                 await help_store.update(tx, request.id, now=now, remind_at=None)
                 await help_store.add_event(tx, request.id, "reminded", now=now)
@@ -390,7 +418,7 @@ class HelpService(HelpChat):
                 await notify_staff(self.core, tx, texts.STAFF_HELP_REMIND.format(
                     id=request.id, name=request.retiree_name, category=request.category,
                     liaison=liaison.display_name if liaison else texts.NO_LIAISON))
-        return len(due)
+        return reminded
 
     async def _first_response(
         self, tx: Transaction, request: HelpRequest, actor: Actor, now: datetime, *, opens: bool = True
@@ -413,14 +441,16 @@ class HelpService(HelpChat):
         make the reopened request overdue at once. The first-response due time moves only for a request
         that was never answered (closed straight from new): one that was answered keeps its history,
         which the 响应率 statistics read."""
-        first_due, resolve_due = due_times(self.core.settings, request.priority, request.category, now, self.core.clock.tz)
+        first_due, resolve_due = due_times(self.core.settings, request.priority, request.category, now,
+                                           self.core.clock.tz)
         changes: dict[str, Any] = {"status": "open", "resolved_at": None, "closed_at": None,
                                    "resolution_due": resolve_due, **help_store.BREACH_FLAGS_CLEARED}
         if request.first_response_at is None:
             changes["first_response_due"] = first_due
         return changes
 
-    async def _tell_retiree(self, tx: Transaction, request: HelpRequest, text: str, keyboard: Keyboard | None = None) -> None:
+    async def _tell_retiree(self, tx: Transaction, request: HelpRequest, text: str,
+                            keyboard: Keyboard | None = None) -> None:
         chat_id = await retiree_store.chat_of(tx, request.retiree_id)
         if chat_id is None:
             return  # not in the chat (yet): the liaison phones instead; the thread keeps the words

@@ -51,7 +51,8 @@ def comment_keyboard() -> Keyboard:
 
 
 def rating_buttons(request_id: int) -> Keyboard:
-    return Keyboard.inline([Button(label=s, action=f"help:rate:{request_id}:{s}") for s in ("满意", "基本满意", "不满意")])
+    return Keyboard.inline([Button(label=s, action=f"help:rate:{request_id}:{s}")
+                            for s in ("满意", "基本满意", "不满意")])
 
 
 def _thing(inbound: Inbound) -> str:
@@ -194,7 +195,8 @@ class HelpChat:
         for message in await help_store.thread(turn.tx, request.id):
             if message.author == "note":
                 continue  # private to staff
-            who = texts.HELP_WHO_RETIREE if message.author == "retiree" else (message.staff_name or texts.HELP_WHO_STAFF)
+            who = (texts.HELP_WHO_RETIREE if message.author == "retiree"
+                   else (message.staff_name or texts.HELP_WHO_STAFF))
             body = message.text or ""
             if message.kind != "text":
                 body = f"[{texts.HELP_MEDIA_NAMES[message.kind]}]" + (f" {body}" if body else "")

@@ -21,13 +21,15 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def summarise(rows: list[dict]) -> dict:
-    responded_in_time = sum(1 for r in rows if r["first_response_at"] and r["first_response_at"] <= r["first_response_due"])
+    responded_in_time = sum(1 for r in rows
+                            if r["first_response_at"] and r["first_response_at"] <= r["first_response_due"])
     resolved = [r for r in rows if r["resolved_at"] or r["status"] == "closed"]
     rated = [r for r in rows if r["satisfaction"]]
     response_minutes = [(from_iso(r["first_response_at"]) - from_iso(r["created_at"])).total_seconds() / 60
                         for r in rows if r["first_response_at"]]
-    resolution_hours = [(from_iso(r["resolved_at"] or r["closed_at"]) - from_iso(r["created_at"])).total_seconds() / 3600
-                        for r in resolved if r["resolved_at"] or r["closed_at"]]
+    resolution_hours = [
+        (from_iso(r["resolved_at"] or r["closed_at"]) - from_iso(r["created_at"])).total_seconds() / 3600
+        for r in resolved if r["resolved_at"] or r["closed_at"]]
     return {
         "received": len(rows),
         "response_rate": _ratio(responded_in_time, len(rows)),
@@ -53,6 +55,8 @@ class HelpStatsService:
         return {
             "from": start, "to": end, "overall": summarise(rows),
             "by_liaison": [{"staff_id": sid, "name": name, **summarise(group)}
-                           for (sid, name), group in sorted(by_liaison.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or 0))],
-            "by_category": [{"category": category, **summarise(group)} for category, group in sorted(by_category.items())],
+                           for (sid, name), group in sorted(by_liaison.items(),
+                                                            key=lambda kv: (kv[0][0] is None, kv[0][0] or 0))],
+            "by_category": [{"category": category, **summarise(group)}
+                            for category, group in sorted(by_category.items())],
         }

@@ -36,7 +36,7 @@ from yinling.store import help as help_store
 from yinling.store import inbox as inbox_store
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
-from yinling.store.database import Transaction
+from yinling.store.rows import Reader
 
 THREAD_OPEN_FOR = timedelta(days=3)  # a reply typed within this of a staff message goes to its writer
 URGENT_ANSWER_WITHIN = timedelta(minutes=30)  # an urgent message unanswered longer is overdue
@@ -156,26 +156,28 @@ class InboxService:
         return texts.STAFF_MEDIA[inbound.kind] + (inbound.text or "")
 
     # ================================ staff ================================
-    def _cuts(self, now: datetime) -> dict[str, datetime]:
-        return {"urgent_cut": now - URGENT_ANSWER_WITHIN, "normal_cut": now - ANSWER_WITHIN}
-
     async def queue(self, actor: Actor, which: str, *, page: int, per_page: int
                     ) -> tuple[list[InboxItem], int, dict[str, int]]:
         now = self.core.clock.now()
         scope, me = actor.scope_liaison_id, actor.staff.id
-        common = {"scope": scope, "me": me, "now": now, **self._cuts(now)}
-        items = await inbox_store.queue(self.core.db, which, limit=per_page, offset=(page - 1) * per_page, **common)
-        counts = {name: await inbox_store.count(self.core.db, name, **common) for name in FILTERS}
+        urgent_cut, normal_cut = now - URGENT_ANSWER_WITHIN, now - ANSWER_WITHIN
+        items = await inbox_store.queue(self.core.db, which, scope=scope, me=me, now=now, urgent_cut=urgent_cut,
+                                        normal_cut=normal_cut, limit=per_page, offset=(page - 1) * per_page)
+        counts = {name: await inbox_store.count(self.core.db, name, scope=scope, me=me, now=now,
+                                                urgent_cut=urgent_cut, normal_cut=normal_cut) for name in FILTERS}
         return items, counts[which], counts
 
-    async def visible_retiree(self, actor: Actor, retiree_id: int) -> Retiree:
-        retiree = await retiree_store.get(self.core.db, retiree_id)
+    # Scope follows the retiree's liaison, which an admin may change at any time: the do_* below
+    # read it again with their own transaction (`conn`), so a retiree just moved to another liaison
+    # is not written about by the one who had them.
+    async def visible_retiree(self, actor: Actor, retiree_id: int, conn: Reader | None = None) -> Retiree:
+        retiree = await retiree_store.get(conn or self.core.db, retiree_id)
         if retiree is None or (actor.scope_liaison_id is not None and retiree.liaison_id != actor.scope_liaison_id):
             raise NotFound("no such retiree")
         return retiree
 
-    async def visible_message(self, actor: Actor, message_id: int) -> InboxMessage:
-        found = await inbox_store.message(self.core.db, message_id)
+    async def visible_message(self, actor: Actor, message_id: int, conn: Reader | None = None) -> InboxMessage:
+        found = await inbox_store.message(conn or self.core.db, message_id)
         if found is None or (actor.scope_liaison_id is not None and found.liaison_id != actor.scope_liaison_id):
             raise NotFound("no such message")
         return found
@@ -192,9 +194,9 @@ class InboxService:
         outside any flow come back to the writer."""
         if not text.strip():
             raise InvalidInput("a message needs words", fields={"text": "不能为空"})
-        retiree = await self.visible_retiree(actor, retiree_id)
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
+            retiree = await self.visible_retiree(actor, retiree_id, tx)
             chat_id = await retiree_store.chat_of(tx, retiree.id)  # read inside: they may have just left
             if chat_id is None:
                 raise Conflict("the retiree is not in the chat; phone them",
@@ -210,21 +212,22 @@ class InboxService:
         return outbox_id
 
     async def do_mark_handled(self, actor: Actor, message_id: int) -> InboxMessage:
-        message = await self.visible_message(actor, message_id)
         async with self.core.db.transaction() as tx:
+            message = await self.visible_message(actor, message_id, tx)
             if not await inbox_store.set_handled(tx, message.id, staff_id=actor.staff.id, now=self.core.clock.now()):
                 raise Conflict("already handled", fields={"id": "这条消息已经处理过了"})
             await audit(self.core, tx, actor, "inbox.handled", target_type="message", target_id=message.id)
         return await self.visible_message(actor, message_id)
 
     async def do_assign(self, actor: Actor, message_id: int, staff_id: int) -> InboxMessage:
-        message = await self.visible_message(actor, message_id)
         async with self.core.db.transaction() as tx:
+            message = await self.visible_message(actor, message_id, tx)
             staff = await staff_store.get(tx, staff_id)
             if staff is None or not staff.active or staff.role == "viewer":
                 raise InvalidInput("no such staff member to assign", fields={"staff_id": "不是在岗的管理员或联系干部"})
             if actor.role == "liaison" and staff_id != actor.staff.id:
-                raise InvalidInput("a liaison assigns messages to themselves only", fields={"staff_id": "只能指派给自己"})
+                raise InvalidInput("a liaison assigns messages to themselves only",
+                                   fields={"staff_id": "只能指派给自己"})
             await inbox_store.set_assignee(tx, message.id, staff_id)
             await audit(self.core, tx, actor, "inbox.assign", target_type="message", target_id=message.id,
                         detail={"to": staff_id})

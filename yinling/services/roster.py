@@ -35,6 +35,7 @@ from yinling.store import erasure as erasure_store
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
 from yinling.store.database import Transaction
+from yinling.store.rows import Reader
 
 SENSITIVE_FIELDS = frozenset({"health_notes", "family"})
 TEXT_LIMITS = {"name": 50, "address": 200, "former_unit": 100, "former_post": 100, "hobbies": 500,
@@ -108,8 +109,8 @@ class RosterService:
             return record
         return record.model_copy(update={"tags": tuple(t for t in record.tags if t not in self.sensitive_tags)})
 
-    async def _visible(self, actor: Actor, retiree_id: int) -> RetireeRecord:
-        record = await retiree_store.get_record(self.core.db, retiree_id)
+    async def _visible(self, actor: Actor, retiree_id: int, conn: Reader | None = None) -> RetireeRecord:
+        record = await retiree_store.get_record(conn or self.core.db, retiree_id)
         if record is None or (actor.scope_liaison_id is not None and record.liaison_id != actor.scope_liaison_id):
             raise NotFound("no such retiree")
         return record
@@ -117,7 +118,8 @@ class RosterService:
     def age_and_tags(self, record: RetireeRecord) -> tuple[int | None, list[str]]:
         """Age today, and the stored tags plus the computed 高龄 when 80 or older."""
         today = self.core.clock.today()
-        return age_on(record.birth_date, today), [*record.tags, *([AGED_TAG] if is_aged(record.birth_date, today) else [])]
+        aged = [AGED_TAG] if is_aged(record.birth_date, today) else []
+        return age_on(record.birth_date, today), [*record.tags, *aged]
 
     # ---- writing ----
     async def do_create(self, actor: Actor, values: Mapping[str, Any]) -> RetireeRecord:
@@ -126,8 +128,8 @@ class RosterService:
                 raise Forbidden("a liaison adds retirees to their own list only",
                                 fields={"liaison_id": "may not be set by a liaison"})
             values = {**values, "liaison_id": actor.staff.id}
-        fields = await self.check_fields(dict(values))
         async with self.core.db.transaction() as tx:
+            fields = await self.check_fields(dict(values), tx)  # the liaison must be active as it is written
             retiree_id = await retiree_store.insert_record(tx, fields, now=self.core.clock.now())
             tx.after_commit(self._totals.clear)
             await audit(self.core, tx, actor, "retiree.create", target_type="retiree", target_id=retiree_id,
@@ -135,17 +137,20 @@ class RosterService:
         return await self._reload(retiree_id)
 
     async def do_update(self, actor: Actor, retiree_id: int, changes: Mapping[str, Any]) -> RetireeRecord:
-        current = await self._visible(actor, retiree_id)
-        if "liaison_id" in changes and actor.role != "admin" and changes["liaison_id"] != current.liaison_id:
-            raise Forbidden("only an admin reassigns a retiree", fields={"liaison_id": "may not be changed"})
-        merged = {**_fields_of(current), **changes}
-        if changes.get("sensitive_consent") is False and "health_notes" not in changes and "family" not in changes:
-            merged["health_notes"], merged["family"] = None, None  # withdrawing consent erases them
-        withdrawn = changes.get("sensitive_consent") is False
-        if withdrawn and "tags" not in changes:
-            merged["tags"] = tuple(t for t in current.tags if t not in self.sensitive_tags)
-        fields = await self.check_fields(merged, kept_tags=() if withdrawn else current.tags)
+        """Changes only what was sent, to the file as it is inside this transaction: the whole record
+        is written back, so merging into a copy read before the write lock would undo another staff
+        member's change made meanwhile (and judge scope and reassignment on a stale liaison)."""
         async with self.core.db.transaction() as tx:
+            current = await self._visible(actor, retiree_id, tx)
+            if "liaison_id" in changes and actor.role != "admin" and changes["liaison_id"] != current.liaison_id:
+                raise Forbidden("only an admin reassigns a retiree", fields={"liaison_id": "may not be changed"})
+            merged = {**_fields_of(current), **changes}
+            if changes.get("sensitive_consent") is False and "health_notes" not in changes and "family" not in changes:
+                merged["health_notes"], merged["family"] = None, None  # withdrawing consent erases them
+            withdrawn = changes.get("sensitive_consent") is False
+            if withdrawn and "tags" not in changes:
+                merged["tags"] = tuple(t for t in current.tags if t not in self.sensitive_tags)
+            fields = await self.check_fields(merged, tx, kept_tags=() if withdrawn else current.tags)
             await retiree_store.update_record(tx, retiree_id, fields, now=self.core.clock.now())
             tx.after_commit(self._totals.clear)
             action = "retiree.reassign" if fields.liaison_id != current.liaison_id else "retiree.update"
@@ -156,8 +161,8 @@ class RosterService:
         return await self._reload(retiree_id)
 
     async def do_delete(self, actor: Actor, retiree_id: int) -> None:
-        await self._visible(actor, retiree_id)
         async with self.core.db.transaction() as tx:
+            await self._visible(actor, retiree_id, tx)  # scope as it is now (a reassignment moves it)
             await self.erase_in(tx, actor, retiree_id)
 
     async def erase_in(self, tx: Transaction, actor: Actor, retiree_id: int, **detail: Any) -> None:

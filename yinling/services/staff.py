@@ -125,6 +125,7 @@ class StaffService:
                 await audit(self.core, tx, None, "login", target_type="staff",
                             target_id=staff.id if staff else None, result="failed", ip=ip, actor_name=username)
             raise Unauthorized("wrong username or password")
+        assert staff is not None  # ok implies it
         settings = self.core.settings
         token = secrets.token_urlsafe(32)
         expires_at = now + timedelta(hours=settings.session_max_hours)
@@ -200,7 +201,8 @@ class StaffService:
                               phone: str | None = None) -> Staff:
         self._check_role(role)
         self._check_password(password, role)
-        if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
+        plain_name = username.replace("_", "").replace(".", "").replace("-", "")
+        if not username or len(username) > 64 or not plain_name.isalnum():
             raise InvalidInput("username: letters, digits, '.', '-' and '_' only", fields={"username": "invalid"})
         if await staff_store.get_by_username(self.core.db, username):
             raise Conflict(f"staff {username!r} exists", fields={"username": "taken"})

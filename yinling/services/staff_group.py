@@ -33,7 +33,7 @@ class StaffGroupService:
 
     async def do_press(self, event: ChatEvent, action: str) -> tuple[str, bool]:
         """接单 / 查看. Returns the notice to show on the button and whether it is an alert."""
-        _, verb, raw_id = (action.split(":") + ["", ""])[:3]
+        _, verb, raw_id = [*action.split(":"), "", ""][:3]
         if not raw_id.isdigit() or not await self._fresh(event):
             return "", False
         actor = await self._actor(event)
@@ -54,7 +54,8 @@ class StaffGroupService:
         """A message in the staff group. A reply to a request's card, in words, answers the retiree."""
         if not await self._fresh(event):
             return
-        source = await outbox_store.source_of_delivered(self.core.db, event.chat_id, card_message_id) if card_message_id else None
+        source = (await outbox_store.source_of_delivered(self.core.db, event.chat_id, card_message_id)
+                  if card_message_id else None)
         if source is None or not source.startswith(CARD_SOURCE):
             return  # ordinary talk among staff
         actor = await self._actor(event)
@@ -78,9 +79,11 @@ class StaffGroupService:
             await self._say(texts.STAFF_WHOAMI.format(user_id=event.user_id))
 
     async def _say(self, text: str) -> None:
+        chat_id = self.core.settings.staff_chat_id
+        assert chat_id is not None  # only the staff group's own messages lead here
         async with self.core.db.transaction() as tx:
             await self.core.outbox.enqueue(tx, OutgoingMessage(
-                chat_id=self.core.settings.staff_chat_id, text=text, priority=Priority.INTERACTIVE, source="staff"))
+                chat_id=chat_id, text=text, priority=Priority.INTERACTIVE, source="staff"))
 
     async def do_link(self, username: str, telegram_user_id: int) -> Staff:
         staff = await staff_store.get_by_username(self.core.db, username)

@@ -55,7 +55,8 @@ def piece_text(piece: StudyPiece, heading: str) -> str:
 
 def quiz_message(piece: StudyPiece) -> tuple[str, Keyboard]:
     assert piece.quiz is not None
-    options = [texts.STUDY_QUIZ_OPTION.format(letter=OPTION_LETTERS[i], text=o) for i, o in enumerate(piece.quiz.options)]
+    options = [texts.STUDY_QUIZ_OPTION.format(letter=OPTION_LETTERS[i], text=o)
+               for i, o in enumerate(piece.quiz.options)]
     keyboard = Keyboard.inline(*[[Button(label=label, action=f"study:ans:{piece.id}:{i}")]
                                  for i, label in enumerate(options)])
     return texts.STUDY_QUIZ.format(question=piece.quiz.question, options="\n".join(options)), keyboard
@@ -169,7 +170,8 @@ class StudyChat:
         read = await store.read_of(turn.tx, turn.bound_retiree.id, piece.id)
         text = piece_text(piece, heading)
         if read is None:
-            keyboard = Keyboard.inline([Button(label=texts.STUDY_DONE_BUTTON, action=f"study:done:{piece.id}")])
+            keyboard: Keyboard | None = Keyboard.inline([Button(label=texts.STUDY_DONE_BUTTON,
+                                                                action=f"study:done:{piece.id}")])
         else:
             text += texts.STUDY_ALREADY_READ_NOTE
             keyboard = (Keyboard.inline([Button(label=texts.STUDY_QUIZ_BUTTON, action=f"study:quiz:{piece.id}")])

@@ -27,7 +27,7 @@ When = Literal["upcoming", "past", "all"]
 
 
 def activity_from_row(row) -> Activity:
-    return Activity.model_validate({**{k: row[k] for k in row.keys()}, "audience": json.loads(row["audience"])})
+    return Activity.model_validate({**dict(row), "audience": json.loads(row["audience"])})
 
 
 def _columns(fields: ActivityFields) -> dict:

@@ -11,7 +11,8 @@ from yinling.store.rows import Reader
 def where(audience: Audience, aged_cutoff: date, liaison: int | None = None) -> tuple[str, dict]:
     """A condition on `r` (retirees) selecting the audience's live retirees; with `liaison`, only
     that liaison's own (a liaison's activity)."""
-    clauses, params = [f"r.{LIVE}"], {}
+    clauses: list[str] = [f"r.{LIVE}"]
+    params: dict[str, object] = {}
     if liaison is not None:
         clauses.append("r.liaison_id = :scope_liaison")
         params["scope_liaison"] = liaison

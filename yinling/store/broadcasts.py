@@ -33,7 +33,7 @@ def remind_source(broadcast_id: int) -> str:
 
 
 def _broadcast(row) -> Broadcast:
-    return Broadcast.model_validate({**{k: row[k] for k in row.keys()}, "audience": json.loads(row["audience"])})
+    return Broadcast.model_validate({**dict(row), "audience": json.loads(row["audience"])})
 
 
 async def insert(tx: Transaction, draft: BroadcastDraft, *, status: str, created_by: int | None,
@@ -43,8 +43,9 @@ async def insert(tx: Transaction, draft: BroadcastDraft, *, status: str, created
         " created_by_liaison, created_at, updated_at) VALUES (:text, :att, :aud, :ack, :status, :at, :by, :liaison,"
         " :now, :now)",
         {"text": draft.text, "att": draft.attachment_id, "aud": draft.audience.model_dump_json(),
-         "ack": int(draft.require_ack), "status": status, "at": to_iso(draft.schedule_at) if draft.schedule_at else None,
-         "by": created_by, "liaison": liaison, "now": to_iso(now)})
+         "ack": int(draft.require_ack), "status": status,
+         "at": to_iso(draft.schedule_at) if draft.schedule_at else None, "by": created_by, "liaison": liaison,
+         "now": to_iso(now)})
 
 
 async def get(conn: Reader, broadcast_id: int) -> Broadcast | None:
@@ -125,7 +126,8 @@ async def queue_notices(tx: Transaction, broadcast_id: int, *, text: str, keyboa
         "INSERT INTO outbox (chat_id, retiree_id, text, keyboard, media, priority, source, not_before, created_at)"
         " SELECT r.telegram_chat_id, r.id, :text, :keyboard, :media, :priority, :src, :now, :now"
         " FROM broadcast_recipients x JOIN retirees r ON r.id = x.retiree_id"
-        f" WHERE x.broadcast_id = :b AND x.reachable = 1 AND r.telegram_chat_id IS NOT NULL AND r.reachable = 1{unacked}"
+        " WHERE x.broadcast_id = :b AND x.reachable = 1"
+        f" AND r.telegram_chat_id IS NOT NULL AND r.reachable = 1{unacked}"
         " ORDER BY r.id",
         {"text": text, "keyboard": keyboard, "media": media, "priority": int(Priority.BULK), "src": src,
          "now": to_iso(now), "b": broadcast_id})
@@ -138,11 +140,13 @@ async def mark_sending(tx: Transaction, broadcast_id: int, *, now: datetime) -> 
 
 async def mark_cancelled(tx: Transaction, broadcast_id: int, *, now: datetime) -> int:
     """Cancelled, and every notice not yet handed to the sender with it. Returns how many were stopped."""
-    await tx.execute("UPDATE broadcasts SET status = 'cancelled', cancelled_at = :now, updated_at = :now WHERE id = :id",
-                     {"now": to_iso(now), "id": broadcast_id})
+    await tx.execute(
+        "UPDATE broadcasts SET status = 'cancelled', cancelled_at = :now, updated_at = :now WHERE id = :id",
+        {"now": to_iso(now), "id": broadcast_id})
     return await tx.execute_counted(
         "UPDATE outbox SET status = 'cancelled', error = 'broadcast cancelled'"
-        " WHERE source IN (:a, :b) AND status = 'queued'", {"a": source(broadcast_id), "b": remind_source(broadcast_id)})
+        " WHERE source IN (:a, :b) AND status = 'queued'",
+        {"a": source(broadcast_id), "b": remind_source(broadcast_id)})
 
 
 async def count_reminder(tx: Transaction, broadcast_id: int, *, now: datetime) -> None:
@@ -171,7 +175,7 @@ async def report_counts(conn: Reader, broadcast_id: int) -> dict[str, int]:
         "SELECT count(*) AS recipients, coalesce(sum(reachable = 0), 0) AS not_in_chat,"
         " coalesce(sum(acked_at IS NOT NULL), 0) AS acknowledged FROM broadcast_recipients WHERE broadcast_id = :b",
         {"b": broadcast_id})
-    counts = {k: row[k] for k in row.keys()} if row else {}
+    counts = dict(row) if row else {}
     rows = await conn.fetch_all(
         "SELECT status, (error LIKE '403:%blocked%' OR error LIKE '403:%deactivated%') AS gone, count(*) AS n"
         " FROM outbox WHERE source = :s GROUP BY status, gone", {"s": source(broadcast_id)})
@@ -189,7 +193,7 @@ async def failures(conn: Reader, broadcast_id: int, *, liaison: int | None) -> l
         "SELECT o.retiree_id, r.name, r.liaison_id, o.error FROM outbox o JOIN retirees r ON r.id = o.retiree_id"
         f" WHERE o.source = :s AND o.status = 'failed'{scope} ORDER BY o.retiree_id",
         {"s": source(broadcast_id), "l": liaison})
-    return [{k: row[k] for k in row.keys()} for row in rows]
+    return [dict(row) for row in rows]
 
 
 async def unreachable(conn: Reader, broadcast_id: int, *, liaison: int | None) -> list[dict]:
@@ -205,7 +209,7 @@ async def unreachable(conn: Reader, broadcast_id: int, *, liaison: int | None) -
         " AND (o.error LIKE '403:%blocked%' OR o.error LIKE '403:%deactivated%')))"
         f"{scope} ORDER BY r.liaison_id, r.id",
         {"b": broadcast_id, "s": source(broadcast_id), "l": liaison})
-    return [{k: row[k] for k in row.keys()} for row in rows]
+    return [dict(row) for row in rows]
 
 
 async def not_acknowledged(conn: Reader, broadcast_id: int, *, liaison: int | None) -> list[dict]:
@@ -215,7 +219,7 @@ async def not_acknowledged(conn: Reader, broadcast_id: int, *, liaison: int | No
         "SELECT r.id AS retiree_id, r.name, r.liaison_id FROM broadcast_recipients x JOIN retirees r"
         f" ON r.id = x.retiree_id WHERE x.broadcast_id = :b AND x.reachable = 1 AND x.acked_at IS NULL{scope}"
         " ORDER BY r.liaison_id, r.id", {"b": broadcast_id, "l": liaison})
-    return [{k: row[k] for k in row.keys()} for row in rows]
+    return [dict(row) for row in rows]
 
 
 # ---- attachments ----
@@ -236,4 +240,4 @@ async def attachment(conn: Reader, attachment_id: int, *, uploaded_by: int | Non
     mine = "" if uploaded_by is None else " AND created_by = :by"
     row = await conn.fetch_one(f"SELECT * FROM broadcast_attachments WHERE id = :id{mine}",
                                {"id": attachment_id, "by": uploaded_by})
-    return Attachment.model_validate({k: row[k] for k in row.keys()}) if row else None
+    return Attachment.model_validate(dict(row)) if row else None

@@ -25,7 +25,7 @@ SNAPSHOT_BUSY_MS = 200  # a reader in WAL mode waits only while the WAL index is
 
 
 def _day_from_row(row) -> CalendarDay:
-    return CalendarDay.model_validate({key: row[key] for key in row.keys()})
+    return CalendarDay.model_validate(dict(row))
 
 
 async def list_between(conn: Reader, first: date, last: date) -> list[CalendarDay]:

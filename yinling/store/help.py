@@ -105,7 +105,8 @@ async def latest_open(conn: Reader, retiree_id: int) -> HelpRequest | None:
 
 
 def _where(filters: HelpFilter, *, scope_liaison_id: int | None, me: int, now: datetime) -> tuple[str, dict]:
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, object] = {}
     if filters.status in (None, "closed"):  # merged requests are closed ones: other statuses need no check
         clauses.append("h.merged_into IS NULL")
     if scope_liaison_id is not None:  # a liaison: requests of their own retirees only
@@ -192,6 +193,7 @@ async def counts(conn: Reader, *, scope_liaison_id: int | None, me: int, now: da
         f" WHERE h.status IN ('new', 'open', 'pending') {scope}",  # never merged: merged ones are closed
         {"me": me, "now": to_iso(now), **({"scope": scope_liaison_id} if scope_liaison_id is not None else {})},
     )
+    assert row is not None  # an aggregate without GROUP BY always returns one row
     return {"mine": row["mine"] or 0, "unassigned": row["unassigned"] or 0, "all": row["all_open"] or 0,
             "overdue": row["overdue"] or 0}
 
@@ -246,7 +248,8 @@ _VISIT_OWNER = "CASE WHEN v.status = 'open' THEN r.liaison_id ELSE v.liaison_id 
 async def list_visit_tasks(
     conn: Reader, *, scope_liaison_id: int | None, status: str | None, limit: int, offset: int
 ) -> tuple[list[dict], int]:
-    clauses, params = ["1 = 1"], {}
+    clauses: list[str] = ["1 = 1"]
+    params: dict[str, object] = {}
     if scope_liaison_id is not None:
         clauses.append(f"{_VISIT_OWNER} = :scope")
         params["scope"] = scope_liaison_id
@@ -273,13 +276,15 @@ async def for_stats(conn: Reader, *, start: datetime, end: datetime, scope_liais
         " h.first_response_at, h.first_response_due, h.resolved_at, h.closed_at, h.satisfaction"
         " FROM help_requests h JOIN retirees r ON r.id = h.retiree_id LEFT JOIN staff s ON s.id = h.assignee_id"
         f" WHERE h.merged_into IS NULL AND h.created_at >= :start AND h.created_at < :end {scope}",
-        {"start": to_iso(start), "end": to_iso(end), **({"scope": scope_liaison_id} if scope_liaison_id is not None else {})},
+        {"start": to_iso(start), "end": to_iso(end),
+         **({"scope": scope_liaison_id} if scope_liaison_id is not None else {})},
     )
     return [dict(zip(r.keys(), r, strict=True)) for r in rows]
 
 
 async def message(conn: Reader, message_id: int) -> HelpMessage | None:
-    row = await conn.fetch_one("SELECT m.*, NULL AS staff_name FROM help_messages m WHERE m.id = :id", {"id": message_id})
+    row = await conn.fetch_one("SELECT m.*, NULL AS staff_name FROM help_messages m WHERE m.id = :id",
+                               {"id": message_id})
     return to_model(HelpMessage, row) if row else None
 
 

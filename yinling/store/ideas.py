@@ -121,7 +121,8 @@ async def for_retiree(conn: Reader, retiree_id: int, *, limit: int = 10) -> list
 
 
 def _where(filters: IdeaFilter, *, scope_liaison_id: int | None) -> tuple[str, dict]:
-    clauses, params = [], {}
+    clauses: list[str] = []
+    params: dict[str, object] = {}
     if scope_liaison_id is not None:  # a liaison: the ideas of their own retirees only
         clauses.append("r.liaison_id = :scope")
         params["scope"] = scope_liaison_id

@@ -83,3 +83,12 @@ async def for_chat(
 async def get(conn: Reader, update_id: int) -> StoredUpdate | None:
     row = await conn.fetch_one(f"SELECT {_COLUMNS}, raw FROM inbound_updates WHERE update_id = :u", {"u": update_id})
     return to_model(StoredUpdate, row) if row is not None else None
+
+
+async def last_update_id(conn: Reader) -> int | None:
+    """The highest update id this database has seen (stored in the intake, or marked processed)."""
+    row = await conn.fetch_one(
+        "SELECT max(u) FROM (SELECT max(update_id) AS u FROM inbound_updates"
+        " UNION ALL SELECT max(update_id) AS u FROM processed_updates) AS seen"
+    )
+    return row[0] if row and row[0] is not None else None

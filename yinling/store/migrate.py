@@ -1,4 +1,7 @@
-"""Applies migrations/NNNN_name.sql in order, once each, and records them in schema_migrations.
+"""Applies yinling/migrations/NNNN_name.sql in order, once each, and records them in schema_migrations.
+
+The migrations are package data (pyproject.toml's package-data), found beside this package's code, so
+an installed wheel migrates its database as a source checkout does.
 
 Forward-only. Each migration runs inside one transaction together with its bookkeeping row, so a
 migration that fails leaves no trace and applying twice is a no-op.
@@ -17,7 +20,7 @@ from yinling.store.database import Database
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
+MIGRATIONS_DIR = Path(__file__).resolve().parents[1] / "migrations"  # yinling/migrations
 _NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
 
 

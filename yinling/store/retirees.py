@@ -93,7 +93,8 @@ async def get_record(conn: Reader, retiree_id: int) -> RetireeRecord | None:
 
 def _where(filters: RosterFilter, scope_liaison_id: int | None, aged_cutoff: date) -> tuple[str, dict]:
     """The WHERE clause for a roster query. `scope_liaison_id` narrows to one liaison's retirees."""
-    clauses, params = [f"r.{LIVE}"], {}
+    clauses: list[str] = [f"r.{LIVE}"]
+    params: dict[str, object] = {}
     if scope_liaison_id is not None:
         clauses.append("r.liaison_id = :scope")
         params["scope"] = scope_liaison_id
@@ -202,7 +203,9 @@ async def insert_record(tx: Transaction, fields: RetireeFields, *, now: datetime
 async def insert_records(tx: Transaction, many: list[RetireeFields], *, now: datetime) -> list[int]:
     """Many new retirees in three statements. Ids are consecutive: within this write transaction
     nobody else inserts, and SQLite gives each new row max(id) + 1."""
-    start = (await tx.fetch_one("SELECT coalesce(max(id), 0) AS m FROM retirees"))["m"] + 1
+    top = await tx.fetch_one("SELECT coalesce(max(id), 0) AS m FROM retirees")
+    assert top is not None  # an aggregate without GROUP BY always returns one row
+    start = top["m"] + 1
     ids = list(range(start, start + len(many)))
     await tx.executemany(
         "INSERT INTO retirees (id, name, gender, birth_date, address, former_unit, former_post, retirement_type,"

@@ -29,7 +29,7 @@ M = TypeVar("M", bound=BaseModel)
 def to_model(model: type[M], row: sqlite3.Row) -> M:
     """A row as a model: columns are named as the model's fields (pydantic converts 0/1 to bools
     and ISO text to dates); extra columns are ignored."""
-    return model.model_validate({key: row[key] for key in row.keys()})
+    return model.model_validate(dict(row))
 
 
 async def set_columns(tx: Transaction, table: str, row_id: int, *, now: datetime, fields: dict) -> None:

@@ -68,7 +68,8 @@ async def set_password_hash(tx: Transaction, staff_id: int, password_hash: str) 
 
 
 async def get_by_telegram_user(conn: Reader, user_id: int) -> Staff | None:
-    row = await conn.fetch_one(f"SELECT {COLUMNS} FROM staff WHERE telegram_user_id = :u AND active = 1", {"u": user_id})
+    row = await conn.fetch_one(f"SELECT {COLUMNS} FROM staff WHERE telegram_user_id = :u AND active = 1",
+                               {"u": user_id})
     return staff_from_row(row) if row else None
 
 

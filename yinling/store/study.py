@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from itertools import pairwise
 from typing import Literal
 
 from yinling.clock import to_iso
@@ -16,7 +17,7 @@ PieceState = Literal["all", "dated", "queued", "shown", "withdrawn"]
 
 
 def _piece(row) -> StudyPiece:
-    data = {k: row[k] for k in row.keys()}
+    data = dict(row)
     data["quiz"] = json.loads(row["quiz"]) if row["quiz"] else None
     return StudyPiece.model_validate(data)
 
@@ -124,7 +125,8 @@ async def day_piece(tx: Transaction, day: date) -> StudyPiece | None:
 async def past_days(conn: Reader, *, until: date, limit: int, offset: int) -> list[StudyPiece]:
     """Pieces that were a day's piece up to `until`, newest first (withdrawn ones left out)."""
     rows = await conn.fetch_all(
-        f"{_SELECT_PIECE} WHERE d.day <= :until AND p.withdrawn_at IS NULL ORDER BY d.day DESC LIMIT :limit OFFSET :offset",
+        f"{_SELECT_PIECE} WHERE d.day <= :until AND p.withdrawn_at IS NULL"
+        " ORDER BY d.day DESC LIMIT :limit OFFSET :offset",
         {"until": until.isoformat(), "limit": limit, "offset": offset})
     return [_piece(r) for r in rows]
 
@@ -132,7 +134,7 @@ async def past_days(conn: Reader, *, until: date, limit: int, offset: int) -> li
 # ---- subscriptions ----
 async def subscription(conn: Reader, retiree_id: int) -> StudySubscription | None:
     row = await conn.fetch_one("SELECT * FROM study_subscriptions WHERE retiree_id = :id", {"id": retiree_id})
-    return StudySubscription.model_validate({k: row[k] for k in row.keys()}) if row else None
+    return StudySubscription.model_validate(dict(row)) if row else None
 
 
 async def save_subscription(tx: Transaction, sub: StudySubscription, *, now: datetime) -> None:
@@ -168,7 +170,7 @@ async def add_deliveries(tx: Transaction, retiree_ids: list[int], *, day: date, 
 async def read_of(conn: Reader, retiree_id: int, piece_id: int) -> StudyRead | None:
     row = await conn.fetch_one("SELECT * FROM study_reads WHERE retiree_id = :r AND piece_id = :p",
                                {"r": retiree_id, "p": piece_id})
-    return StudyRead.model_validate({k: row[k] for k in row.keys()}) if row else None
+    return StudyRead.model_validate(dict(row)) if row else None
 
 
 async def reads_among(conn: Reader, retiree_id: int, piece_ids: list[int]) -> set[int]:
@@ -215,11 +217,14 @@ def _points(alias: str = "") -> str:
 async def progress(conn: Reader, retiree_id: int, *, today: date) -> StudyProgress:
     month_start = today.replace(day=1).isoformat()
     row = await conn.fetch_one(
-        f"SELECT {_points()}, (SELECT count(DISTINCT read_on) FROM study_reads WHERE retiree_id = :r AND read_on >= :m),"
+        f"SELECT {_points()},"
+        " (SELECT count(DISTINCT read_on) FROM study_reads WHERE retiree_id = :r AND read_on >= :m),"
         f" (SELECT {_points()} FROM study_reads WHERE retiree_id = :r AND read_on >= :m)"
         " FROM study_reads WHERE retiree_id = :r", {"r": retiree_id, "m": month_start})
+    assert row is not None  # an aggregate without GROUP BY always returns one row
     days = await conn.fetch_all(
-        "SELECT DISTINCT read_on FROM study_reads WHERE retiree_id = :r AND read_on <= :today ORDER BY read_on DESC LIMIT 400",
+        "SELECT DISTINCT read_on FROM study_reads WHERE retiree_id = :r AND read_on <= :today"
+        " ORDER BY read_on DESC LIMIT 400",
         {"r": retiree_id, "today": today.isoformat()})
     read_days = [date.fromisoformat(d[0]) for d in days]
     return StudyProgress(streak=streak(read_days, today), points=row[0] or 0, days_this_month=row[1] or 0,
@@ -231,7 +236,7 @@ def streak(days_newest_first: list[date], today: date) -> int:
     if not days_newest_first or (today - days_newest_first[0]).days > 1:
         return 0
     count = 1
-    for newer, older in zip(days_newest_first, days_newest_first[1:]):
+    for newer, older in pairwise(days_newest_first):
         if (newer - older).days != 1:
             break
         count += 1
@@ -263,7 +268,7 @@ async def stats_by_day(conn: Reader, *, since: date, until: date) -> list[dict]:
         " FROM study_days d JOIN study_pieces p ON p.id = d.piece_id"
         " WHERE d.day >= :since AND d.day <= :until ORDER BY d.day",
         {"since": since.isoformat(), "until": until.isoformat()})
-    return [{k: row[k] for k in row.keys()} for row in rows]
+    return [dict(row) for row in rows]
 
 
 async def stats_by_piece(conn: Reader, *, since: date, until: date) -> list[dict]:
@@ -271,8 +276,10 @@ async def stats_by_piece(conn: Reader, *, since: date, until: date) -> list[dict
     params = {"since": since.isoformat(), "until": until.isoformat()}
     rows = await conn.fetch_all(
         "SELECT p.id AS piece_id, p.title, p.topic,"
-        " (SELECT count(*) FROM study_deliveries v WHERE v.piece_id = p.id AND v.day BETWEEN :since AND :until) AS pushed,"
-        " (SELECT count(*) FROM study_reads t WHERE t.piece_id = p.id AND t.read_on BETWEEN :since AND :until) AS readers,"
+        " (SELECT count(*) FROM study_deliveries v WHERE v.piece_id = p.id"
+        "   AND v.day BETWEEN :since AND :until) AS pushed,"
+        " (SELECT count(*) FROM study_reads t WHERE t.piece_id = p.id"
+        "   AND t.read_on BETWEEN :since AND :until) AS readers,"
         " (SELECT count(*) FROM study_reads t WHERE t.piece_id = p.id AND t.read_on BETWEEN :since AND :until"
         "   AND t.choice IS NOT NULL) AS answered,"
         " (SELECT count(*) FROM study_reads t WHERE t.piece_id = p.id AND t.read_on BETWEEN :since AND :until"
@@ -281,4 +288,4 @@ async def stats_by_piece(conn: Reader, *, since: date, until: date) -> list[dict
         "   AND v.day BETWEEN :since AND :until)"
         " OR EXISTS (SELECT 1 FROM study_reads t WHERE t.piece_id = p.id AND t.read_on BETWEEN :since AND :until)"
         " ORDER BY p.id", params)
-    return [{k: row[k] for k in row.keys()} for row in rows]
+    return [dict(row) for row in rows]

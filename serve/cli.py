@@ -1,7 +1,7 @@
 """The `yinling` command.
 
     yinling serve [--only bot|admin]   run the bot and the staff API (one process by default)
-    yinling demo                       a demo office on loopback, with the local Telegram sandbox
+    yinling demo [--fresh]             a demo office on loopback, with the local Telegram sandbox
     yinling migrate                    apply pending database migrations
     yinling staff create USERNAME --role ROLE [--display-name N] [--phone P] [--password-stdin]
     yinling staff list | set-role USERNAME ROLE | reset-password USERNAME [--password-stdin]
@@ -10,8 +10,9 @@
     yinling calendar import FILE       import holidays and make-up workdays (.csv or .json), all or nothing
     yinling calendar show [YEAR]       the office calendar of a year, and whether the year is known
 
-This is the composition root's front door: the faces (bot, admin, sandbox) are imported inside the
-commands that run them, so the core stays free of telegram and aiohttp.
+This is the composition root's front door, so it lives in serve/ beside what it starts (the core,
+yinling/, never imports serve/). The faces (bot, admin, sandbox) are imported inside the commands that
+run them, so `yinling staff ...` and `yinling migrate` do not load telegram and aiohttp.
 """
 from __future__ import annotations
 
@@ -52,7 +53,7 @@ def _logging(level: str) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    from serve.process import MissingSetting, check_settings, serve
+    from serve.process import MissingSetting, PortBusy, check_settings, serve
 
     settings = _settings()
     try:
@@ -60,14 +61,21 @@ def cmd_serve(args: argparse.Namespace) -> None:
     except MissingSetting as exc:
         _fail(str(exc))
     _logging(settings.log_level)
-    asyncio.run(serve(settings, args.only))
+    try:
+        asyncio.run(serve(settings, args.only))
+    except PortBusy as exc:  # one line naming the port and its setting, not a traceback
+        _fail(str(exc))
 
 
 def cmd_demo(args: argparse.Namespace) -> None:
     from serve.demo import demo
+    from serve.process import PortBusy
 
     _logging("WARNING")
-    asyncio.run(demo(sandbox_port=args.sandbox_port, admin_port=args.admin_port))
+    try:
+        asyncio.run(demo(sandbox_port=args.sandbox_port, admin_port=args.admin_port, fresh=args.fresh))
+    except PortBusy as exc:
+        _fail(str(exc))
 
 
 def cmd_migrate(args: argparse.Namespace) -> None:
@@ -207,6 +215,8 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="run a demo office against the local Telegram sandbox")
     demo.add_argument("--sandbox-port", type=int, default=8081)
     demo.add_argument("--admin-port", type=int, default=8080)
+    demo.add_argument("--fresh", action="store_true",
+                      help="start over: a new demo office and new passwords (otherwise ./data/demo.db is kept)")
     demo.set_defaults(func=cmd_demo)
     migrate = sub.add_parser("migrate", help="apply pending database migrations")
     migrate.set_defaults(func=cmd_migrate)
