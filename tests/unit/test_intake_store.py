@@ -93,3 +93,16 @@ async def test_a_second_connection_sees_a_batch_once_insert_many_returns(db, db_
         assert (await intake_store.get(other, 21)) is not None
     finally:
         await other.close()
+
+
+async def test_the_raw_json_of_old_processed_updates_is_dropped_and_their_words_kept(services, db, clock):
+    await intake_store.insert_many(db, [record(31, text="旧的"), record(32, text="没处理")], now=clock.now())
+    await intake_store.mark_processed(db, [(31, None)], now=clock.now())
+    clock.advance(timedelta(days=8))
+    await intake_store.insert_many(db, [record(33, text="新的")], now=clock.now())
+    await intake_store.mark_processed(db, [(33, None)], now=clock.now())
+    await services.maintenance.do_prune_processed_updates()
+    kept = {r.update_id: (r.text, r.raw) for r in await intake_store.for_chat(db, CHAT, with_raw=True)}
+    assert kept[31] == ("旧的", "{}")  # the conversation still reads the words
+    assert kept[32] == ("没处理", '{"update_id":32}')  # a restart still needs it to process it
+    assert kept[33] == ("新的", '{"update_id":33}')  # recent: kept for the week

@@ -65,6 +65,16 @@ async def mark_processed(db: Database, done: Iterable[tuple[int, str | None]], *
     )
 
 
+async def forget_raw(db: Database, *, older_than: datetime) -> int:
+    """Drop the raw JSON of updates processed and received before `older_than` (the columns the
+    conversation reads stay). Returns how many rows were shortened."""
+    return await db.write(
+        "UPDATE inbound_updates SET raw = '{}'"
+        " WHERE raw <> '{}' AND received_at < :t AND processed_at IS NOT NULL",
+        {"t": to_iso(older_than)},
+    )
+
+
 async def for_chat(
     conn: Reader, chat_id: int, *, before: int | None = None, limit: int = 100, with_raw: bool = False
 ) -> list[StoredUpdate]:
