@@ -115,6 +115,12 @@ async def at_transport(p: Person) -> None:
     await p.press(f"act:join:{p.ctx['activity']}:1")
 
 
+async def at_leave(p: Person) -> None:
+    await at_transport(p)
+    await p.press(f"act:join:{p.ctx['activity']}:0:0")
+    await p.press(f"act:leave:{p.ctx['activity']}")
+
+
 async def at_quiz(p: Person) -> None:
     study_piece = await p.services.study.do_create(p.ctx["admin"], piece())
     p.ctx["piece"] = study_piece.id
@@ -138,6 +144,7 @@ STEPS: dict[str, Callable[[Person], Awaitable[None]]] = {
     "help.comment": at_help_comment,
     "act.companion": at_companion,
     "act.transport": at_transport,
+    "act.leave": at_leave,
     "study": saying("📖 每日学习"),
     "study.quiz": at_quiz,
     "idea.field": saying("💡 金点子"),
@@ -196,7 +203,7 @@ async def test_every_keyboard_with_back_has_find_a_person_beside_it(person, step
             if texts.BACK_BUTTON in labels:
                 assert texts.HUMAN_BUTTON in labels, (message["text"], labels)
                 checked += 1
-    assert checked or step in ("act.companion", "act.transport", "study.quiz")  # inline questions only
+    assert checked or step in ("act.companion", "act.transport", "act.leave", "study.quiz")  # inline questions only
 
 
 @pytest.mark.parametrize("step", [s for s in STEPS if s != "human"])
@@ -282,6 +289,32 @@ async def test_other_words_at_a_sign_up_question_ask_it_again_and_tapping_still_
     assert await person.state() == "idle"
     registration = await activity_store.registration(person.db, person.ctx["activity"], person.retiree_id)
     assert registration.status == "confirmed"
+
+
+@pytest.mark.parametrize("typed", ["确定", "不去了", texts.LEAVE_CONFIRM_BUTTON, voice("确定取消")])
+async def test_a_typed_yes_to_leaving_an_activity_leaves_it(person, typed):
+    await at_leave(person)
+    assert await person.state() == "act.leave"
+    await person.send(typed)
+    registration = await activity_store.registration(person.db, person.ctx["activity"], person.retiree_id)
+    assert registration.status == "cancelled" and await person.state() == "idle"
+
+
+@pytest.mark.parametrize("typed", ["不取消了", "还去", "不"])
+async def test_a_typed_no_to_leaving_keeps_the_place_and_shows_the_activity(person, typed):
+    await at_leave(person)
+    await person.send(typed)
+    registration = await activity_store.registration(person.db, person.ctx["activity"], person.retiree_id)
+    assert registration.status == "confirmed" and await person.state() == "idle"
+    assert texts.LEAVE_BUTTON in str((await person.last())["keyboard"])  # the details, with 取消报名
+
+
+async def test_a_bare_yes_to_leaving_is_not_taken_as_leaving(person):
+    await at_leave(person)
+    await person.send("要")  # "I want to go" or "yes, cancel"? It is asked again, never guessed
+    registration = await activity_store.registration(person.db, person.ctx["activity"], person.retiree_id)
+    assert registration.status == "confirmed" and await person.state() == "act.leave"
+    assert texts.ACT_ASK_LEAVE.split("「")[0] in (await person.last())["text"]
 
 
 @pytest.mark.parametrize("typed", ["A", "ａ", "选A", "A.", "先开灯", voice("A")])

@@ -4,7 +4,8 @@ has sign-ups' bookkeeping, what staff do and the reminders).
 Inline buttons do the work (act:list · act:view · act:join · act:leave · act:quit). When a sign-up asks
 带家属? or 需要接送?, the chat also waits on the question (state act.companion / act.transport, data
 {"activity", "companion"}), so a typed or captioned answer (要, 不带, 需要 ...) counts as the tap, and
-other words are passed to staff while the question is asked again.
+other words are passed to staff while the question is asked again. 确定不去了吗? waits the same way
+(act.leave): 确定 / 不去了 leaves, 不取消了 / 还去 keeps the place.
 """
 from __future__ import annotations
 
@@ -25,6 +26,12 @@ from yinling.store.database import Transaction
 QUESTION = "act"  # the dialog state's flow while a sign-up question waits
 ANSWER_WORDS = {"companion": (answers.COMPANION_YES, answers.COMPANION_NO),
                 "transport": (answers.TRANSPORT_YES, answers.TRANSPORT_NO)}
+# 确定不去了吗?: only words that plainly say which (a bare 要 or 好 could mean "I want to go").
+LEAVE_WORDS: dict[str, bool] = {
+    **dict.fromkeys((texts.LEAVE_CONFIRM_BUTTON, "确定", "确定不去", "确定不去了", "不去了", "不去", "去不了",
+                     "取消", "取消报名", "是", "是的", "对", "对的"), True),
+    **dict.fromkeys((texts.KEEP_BUTTON, "不取消", "还去", "要去", "我去", "我还去", "去", "不", "不是", "算了"), False),
+}
 LIST_LIMIT = 10  # activities shown as buttons at once
 MINE_SINCE = timedelta(days=7)  # 我的活动 also shows what ended this past week
 
@@ -202,6 +209,9 @@ class ActivityChat:
         button would; anything else is passed to staff and the question asked again."""
         question = turn.dialog.state.partition(".")[2]
         data = turn.dialog.data
+        if question == "leave":
+            await self._leave_answered(turn, inbound, int(data.get("activity", 0)))
+            return
         words = ANSWER_WORDS.get(question)
         answer = answers.yes_no(answers.words(inbound), yes=words[0], no=words[1]) if words else None
         kept = answers.media_of(inbound) if answer is not None else inbound
@@ -219,13 +229,34 @@ class ActivityChat:
         else:
             await self._join(turn, activity, bool(data.get("companion")), answer)
 
-    async def _ask_leave(self, turn: Turn, activity: Activity) -> None:
+    async def _leave_answered(self, turn: Turn, inbound: Inbound, activity_id: int) -> None:
+        """Words while 确定不去了吗? waits: 确定 / 不去了 leaves, 不取消了 / 还去 keeps the place; anything
+        else is passed to staff and the question asked again."""
+        answer = answers.pick(answers.words(inbound), LEAVE_WORDS)
+        kept = answers.media_of(inbound) if answer is not None else inbound
+        if kept is not None:
+            await self.human.keep_silently(turn, kept)
+        passed = texts.PASSED_TO_STAFF.format(thing=texts.SENT_THING[inbound.kind]) if kept is not None else ""
+        await turn.go(dialog_store.IDLE)
+        activity = await store.get(turn.tx, activity_id, counted=answer is False)
+        if activity is None:
+            await turn.show_menu(passed + texts.ACT_NOT_FOUND)
+        elif answer is None:
+            await self._ask_leave(turn, activity, again=passed + "\n" if passed else "")
+        elif answer:
+            await self._quit(turn, activity)
+        else:
+            await self._show(turn, activity)
+
+    async def _ask_leave(self, turn: Turn, activity: Activity, again: str = "") -> None:
         mine = await store.registration(turn.tx, activity.id, turn.bound_retiree.id)
         if mine is None or mine.status == "cancelled":
             await turn.reply(texts.ACT_NOT_REGISTERED.format(title=activity.title), _back_to_list())
             return
         question = texts.ACT_ASK_LEAVE if mine.status == "confirmed" else texts.ACT_ASK_LEAVE_WAITING
-        await turn.reply(question.format(title=activity.title), Keyboard.inline([
+        if turn.may_take_over(QUESTION):  # a typed 确定 / 不取消了 answers too
+            await turn.go(f"{QUESTION}.leave", {"activity": activity.id})
+        await turn.reply(again + question.format(title=activity.title), Keyboard.inline([
             Button(label=texts.LEAVE_CONFIRM_BUTTON, action=f"act:quit:{activity.id}"),
             Button(label=texts.KEEP_BUTTON, action=f"act:view:{activity.id}"),
         ]))
