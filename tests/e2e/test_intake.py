@@ -16,8 +16,8 @@ from tests.e2e.helpers import eventually
 from tests.e2e.test_onboarding import bound_user
 from tests.factories import ROSTER_PHONE, add_retiree
 from yinling import texts
+from yinling.store import inbox as inbox_store
 from yinling.store import intake as intake_store
-from yinling.store import messages as message_store
 
 
 async def test_an_update_stored_before_a_crash_is_handled_at_the_next_start(e2e_settings, sb, db, clock):
@@ -38,9 +38,11 @@ async def test_an_update_stored_before_a_crash_is_handled_at_the_next_start(e2e_
             return row.processed_at is not None
 
         await eventually(marked, what="the update marked processed")
-    assert [m.text for m in await message_store.list_for_retiree(db, retiree_id)] == ["谢谢你们上次的帮助"]
-    stored = await intake_store.for_chat(db, zhang.id)
-    assert [r.kind for r in stored][:2] == ["command", "contact"] and stored[-1].error is None
+    assert [m.text for m in await inbox_store.messages_of(db, retiree_id)] == ["谢谢你们上次的帮助"]
+    said = await inbox_store.conversation(db, zhang.id, before=None, limit=50)
+    stored = sorted((e for e in said if e.direction == "in"), key=lambda e: e.ref)  # in update id order
+    assert [r.kind for r in stored][:2] == ["command", "contact"]
+    assert (await intake_store.get(db, stored[-1].ref)).error is None
 
 
 class FakeIntake:

@@ -11,7 +11,7 @@ from tests.e2e.helpers import eventually, group_texts, queue_notice
 from tests.e2e.test_onboarding import bound_user
 from tests.factories import ROSTER_PHONE, add_retiree
 from yinling import texts
-from yinling.store import messages as message_store
+from yinling.store import inbox as inbox_store
 from yinling.store import outbox as outbox_store
 from yinling.store import retirees as retiree_store
 
@@ -27,7 +27,7 @@ async def test_a_restart_mid_flow_resumes_where_the_retiree_was(e2e_settings, sb
     async with bot_running(e2e_settings):
         reply = await zhang.wait_for_bot_message("转给工作人员")
         assert reply["text"] == texts.MESSAGE_FORWARDED
-    kept = await message_store.list_for_retiree(db, retiree_id)
+    kept = await inbox_store.messages_of(db, retiree_id)
     assert [m.text for m in kept] == ["我家暖气不热了"]
 
 
@@ -123,11 +123,11 @@ async def test_webhook_mode_checks_the_secret_and_a_replayed_update_has_one_effe
                 assert ok.status == 200
 
         async def kept_once() -> bool:
-            return [m.text for m in await message_store.list_for_retiree(db, retiree_id)] == ["谢谢你们"]
+            return [m.text for m in await inbox_store.messages_of(db, retiree_id)] == ["谢谢你们"]
 
         await eventually(kept_once, what="the message kept")
         await zhang.wait_for_bot_message("记下")
-    kept = await message_store.list_for_retiree(db, retiree_id)
+    kept = await inbox_store.messages_of(db, retiree_id)
     assert [m.text for m in kept] == ["谢谢你们"]  # once, not twice
     replies = [m for m in await zhang.bot_messages() if m["text"] == texts.MESSAGE_KEPT]
     assert len(replies) == 1
@@ -142,7 +142,7 @@ async def test_voice_and_photos_are_accepted_wherever_text_is(app, sb, db, clock
     await zhang.wait_for_bot_message("转给工作人员")
     await zhang.send_photo()
     await zhang.wait_for_bot_message("转给工作人员")
-    kept = await message_store.list_for_retiree(db, retiree_id)
+    kept = await inbox_store.messages_of(db, retiree_id)
     assert [m.kind for m in kept] == ["voice", "photo"] and all(m.file_id for m in kept)
 
 

@@ -14,7 +14,7 @@ from tests.factories import (
 from yinling import texts
 from yinling.models import Contact, Inbound
 from yinling.store import dialogs as dialog_store
-from yinling.store import messages as message_store
+from yinling.store import inbox as inbox_store
 from yinling.store import registrations as registration_store
 from yinling.store import retirees as retiree_store
 
@@ -137,7 +137,7 @@ async def test_find_a_person_names_the_liaison_and_passes_on_what_is_said(servic
     await services.conversation.do_message(events.next(), Inbound(kind="text", text="我家水管漏了"))
     assert await last_text(db) == texts.MESSAGE_FORWARDED
     retiree = await retiree_store.get_by_telegram_user(db, TELEGRAM_USER)
-    kept = await message_store.list_for_retiree(db, retiree.id)
+    kept = await inbox_store.messages_of(db, retiree.id)
     assert [(m.kind, m.text, m.file_id) for m in kept] == [("voice", None, "voice-1"), ("text", "我家水管漏了", None)]
     staff_texts = [r["text"] for r in await outbox_rows(db, STAFF_CHAT_ID)]
     assert any("找人工" in t and "王芳" in t for t in staff_texts)
@@ -163,7 +163,7 @@ async def test_words_outside_any_flow_are_kept_not_dropped(services, db, clock):
     events = await bound(services, db, clock)
     await services.conversation.do_message(events.next(), Inbound(kind="text", text="谢谢你们"))
     retiree = await retiree_store.get_by_telegram_user(db, TELEGRAM_USER)
-    assert [m.text for m in await message_store.list_for_retiree(db, retiree.id)] == ["谢谢你们"]
+    assert [m.text for m in await inbox_store.messages_of(db, retiree.id)] == ["谢谢你们"]
     assert await last_text(db) == texts.MESSAGE_KEPT
 
 

@@ -10,7 +10,7 @@ from yinling import texts
 from yinling.models import Contact, Inbound
 from yinling.store import dialogs as dialog_store
 from yinling.store import help as help_store
-from yinling.store import messages as message_store
+from yinling.store import inbox as inbox_store
 from yinling.store import staff as staff_store
 
 
@@ -99,7 +99,7 @@ async def test_done_before_saying_anything_asks_kindly(chat):
 async def test_leaving_midway_keeps_what_was_said_for_staff(chat, db):
     await chat.send("🙋 我要求助", "房屋维修", "厨房水管漏水了", "↩️ 返回主菜单")
     assert await help_store.for_retiree(db, 1) == []
-    assert [m.text for m in await message_store.list_for_retiree(db, 1)] == ["厨房水管漏水了"]
+    assert [m.text for m in await inbox_store.messages_of(db, 1)] == ["厨房水管漏水了"]
 
 
 async def test_the_eleventh_request_in_an_hour_joins_the_open_one(chat, db, services):

@@ -13,7 +13,7 @@ from yinling.models import Actor, Idea, IdeaFilter, Inbound, Staff
 from yinling.services.ideas import REVIEW_STATUSES, TRANSITIONS, IdeaService
 from yinling.store import dialogs as dialog_store
 from yinling.store import ideas as idea_store
-from yinling.store import messages as message_store
+from yinling.store import inbox as inbox_store
 from yinling.store import staff as staff_store
 
 OTHER_USER = 555000333
@@ -159,14 +159,14 @@ async def test_going_back_midway_keeps_what_was_said_as_a_message_for_staff(zhan
     await zhang.send("💡 金点子", "乡村振兴", "村里可以办个老年食堂", VOICE, texts.BACK_BUTTON)
     assert (await zhang.last())["text"] == texts.MENU_PROMPT and await zhang.state() == "idle"
     assert await db.fetch_value("SELECT count(*) FROM ideas") == 0
-    kept = await message_store.list_for_retiree(db, 1)
+    kept = await inbox_store.messages_of(db, 1)
     assert [(m.kind, m.text) for m in kept] == [("text", "村里可以办个老年食堂"), ("voice", None)]
 
 
 async def test_another_menu_button_midway_also_keeps_the_words(zhang, db):
     await zhang.send("💡 金点子", "社会治理", "小区停车太乱", "🙋 我要求助")
     assert (await zhang.last())["text"] == texts.HELP_CHOOSE_CATEGORY
-    assert [m.text for m in await message_store.list_for_retiree(db, 1)] == ["小区停车太乱"]
+    assert [m.text for m in await inbox_store.messages_of(db, 1)] == ["小区停车太乱"]
 
 
 async def test_retell_starts_the_words_again_and_more_words_at_the_summary_are_added(zhang, db):

@@ -1,5 +1,5 @@
 """The intake's store: a batch in one transaction, redelivery stored once, unprocessed in order,
-processed marks, and a chat's updates for the conversation view."""
+processed marks, and the raw JSON dropped once it is old and processed."""
 from __future__ import annotations
 
 import sqlite3
@@ -73,19 +73,6 @@ async def test_unprocessed_pages_by_update_id(db, clock):
     assert [r.update_id for r in first + second] == [1, 2, 3, 4, 5, 6]
 
 
-async def test_a_chat_reads_its_own_updates_oldest_first_and_pages_back(db, clock):
-    await intake_store.insert_many(
-        db, [record(1, text="一"), record(2, OTHER_CHAT, "别人"), record(3, text="三"), record(4, text="四")],
-        now=clock.now())
-    mine = await intake_store.for_chat(db, CHAT)
-    assert [(r.update_id, r.text) for r in mine] == [(1, "一"), (3, "三"), (4, "四")]
-    assert mine[0].raw is None  # the conversation does not need the JSON
-    last_two = await intake_store.for_chat(db, CHAT, limit=2)
-    assert [r.update_id for r in last_two] == [3, 4]
-    earlier = await intake_store.for_chat(db, CHAT, before=3, limit=2, with_raw=True)
-    assert [r.update_id for r in earlier] == [1] and earlier[0].raw == '{"update_id":1}'
-
-
 async def test_a_second_connection_sees_a_batch_once_insert_many_returns(db, db_path, clock):
     await intake_store.insert_many(db, [record(21)], now=clock.now())
     other = await Database.connect(db_path)
@@ -102,7 +89,7 @@ async def test_the_raw_json_of_old_processed_updates_is_dropped_and_their_words_
     await intake_store.insert_many(db, [record(33, text="新的")], now=clock.now())
     await intake_store.mark_processed(db, [(33, None)], now=clock.now())
     await services.maintenance.do_prune_processed_updates()
-    kept = {r.update_id: (r.text, r.raw) for r in await intake_store.for_chat(db, CHAT, with_raw=True)}
+    kept = {i: ((row := await intake_store.get(db, i)).text, row.raw) for i in (31, 32, 33)}
     assert kept[31] == ("旧的", "{}")  # the conversation still reads the words
     assert kept[32] == ("没处理", '{"update_id":32}')  # a restart still needs it to process it
     assert kept[33] == ("新的", '{"update_id":33}')  # recent: kept for the week

@@ -18,7 +18,7 @@ from yinling.store import activities as activity_store
 from yinling.store import dialogs as dialog_store
 from yinling.store import help as help_store
 from yinling.store import ideas as idea_store
-from yinling.store import messages as message_store
+from yinling.store import inbox as inbox_store
 from yinling.store import study as study_store
 
 WORDS = "楼道的灯坏了好几天了"
@@ -52,7 +52,7 @@ class Person(ChatPerson):
         return [Inbound(**p) for p in (await dialog_store.get(self.db, self.user_id)).data.get("parts", [])]
 
     async def kept(self) -> list[Inbound]:
-        return await message_store.list_for_retiree(self.db, self.retiree_id)
+        return await inbox_store.messages_of(self.db, self.retiree_id)
 
     async def request_parts(self) -> list:
         return [m for r in await help_store.for_retiree(self.db, self.retiree_id)

@@ -34,6 +34,7 @@ from yinling.services.notify import notify_person, notify_staff
 from yinling.services.turn import Turn
 from yinling.store import help as help_store
 from yinling.store import inbox as inbox_store
+from yinling.store import intake as intake_store
 from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
 from yinling.store.rows import Reader
@@ -240,9 +241,8 @@ class InboxService:
     async def conversation_media(self, actor: Actor, retiree_id: int, update_id: int, source: MediaSource | None
                                  ) -> tuple[bytes, str]:
         retiree = await self.visible_retiree(actor, retiree_id)
-        entry = (await inbox_store.conversation_update(self.core.db, retiree.telegram_chat_id, update_id)
-                 if retiree.telegram_chat_id is not None else None)
-        if entry is None:
+        entry = await intake_store.get(self.core.db, update_id)
+        if entry is None or retiree.telegram_chat_id is None or entry.chat_id != retiree.telegram_chat_id:
             raise NotFound("no such media")
         return await self._fetch(actor, entry.kind, entry.file_id, source, "retiree", retiree.id)
 

@@ -151,10 +151,6 @@ async def thread_of(conn: Reader, retiree_id: int, *, since: datetime) -> tuple[
     return (row["staff_id"], row["request_id"]) if row else None
 
 
-async def close_thread(tx: Transaction, retiree_id: int) -> None:
-    await tx.execute("DELETE FROM staff_threads WHERE retiree_id = :r", {"r": retiree_id})
-
-
 # ---- grouped notices of new messages ----
 async def notice_cursor(conn: Reader, target: str) -> tuple[datetime, int] | None:
     """When `target` was last told of new messages, and the last message id that notice covered."""
@@ -182,11 +178,6 @@ async def new_unanswered(conn: Reader, *, after_id: int, since: datetime, owner_
     return [to_model(InboxMessage, r) for r in rows]
 
 
-async def last_message_id(conn: Reader) -> int:
-    row = await conn.fetch_one("SELECT COALESCE(max(id), 0) AS n FROM inbound_messages")
-    return row["n"] if row else 0
-
-
 # ---- a retiree's conversation: the intake (what they sent) beside the outbox (what they were sent) ----
 async def conversation(conn: Reader, chat_id: int, *, before: datetime | None, limit: int) -> list[ConversationEntry]:
     cut = to_iso(before) if before else "9999"
@@ -202,11 +193,3 @@ async def conversation(conn: Reader, chat_id: int, *, before: datetime | None, l
     )
     return [to_model(ConversationEntry, r) for r in reversed(rows)]
 
-
-async def conversation_update(conn: Reader, chat_id: int, update_id: int) -> ConversationEntry | None:
-    row = await conn.fetch_one(
-        "SELECT 'in' AS direction, received_at AS at, kind, text, file_id, update_id AS ref FROM inbound_updates"
-        " WHERE chat_id = :c AND update_id = :u",
-        {"c": chat_id, "u": update_id},
-    )
-    return to_model(ConversationEntry, row) if row else None

@@ -75,21 +75,6 @@ async def forget_raw(db: Database, *, older_than: datetime) -> int:
     )
 
 
-async def for_chat(
-    conn: Reader, chat_id: int, *, before: int | None = None, limit: int = 100, with_raw: bool = False
-) -> list[StoredUpdate]:
-    """What came from one chat, oldest first: the last `limit` updates (before update id `before`,
-    to page back through a long conversation)."""
-    raw = ", raw" if with_raw else ""
-    rows = await conn.fetch_all(
-        f"SELECT * FROM (SELECT {_COLUMNS}{raw} FROM inbound_updates"
-        " WHERE chat_id = :chat AND update_id < :before ORDER BY update_id DESC LIMIT :limit)"
-        " ORDER BY update_id",
-        {"chat": chat_id, "before": before if before is not None else 2**63 - 1, "limit": limit},
-    )
-    return [to_model(StoredUpdate, row) for row in rows]
-
-
 async def get(conn: Reader, update_id: int) -> StoredUpdate | None:
     row = await conn.fetch_one(f"SELECT {_COLUMNS}, raw FROM inbound_updates WHERE update_id = :u", {"u": update_id})
     return to_model(StoredUpdate, row) if row is not None else None
