@@ -70,6 +70,14 @@ async def add_bound_retiree(db: Database, clock, user_id: int, *, name: str | No
     return retiree_id
 
 
+async def bind_many(tx, user_ids: list[int], *, now) -> None:
+    """Many retirees already verified in the chat, in one transaction (crash tests seed thousands)."""
+    for uid in user_ids:
+        fields = RetireeFields(name=f"老同志{uid % 10000}", birth_date=date(1945, 1, 1))
+        retiree_id = await retiree_store.insert_record(tx, fields, now=now)
+        await retiree_store.bind_telegram(tx, retiree_id, user_id=uid, chat_id=uid, now=now)
+
+
 class ChatPerson:
     """A bound retiree pressing buttons and reading what the bot queued for them (service-level tests)."""
 

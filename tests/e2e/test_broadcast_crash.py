@@ -21,7 +21,7 @@ import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -33,11 +33,10 @@ from sandbox.server import SandboxConfig, start_sandbox
 from tests.e2e.conftest import BOT_ID, TOKEN
 from tests.e2e.test_process import clean_env
 from tests.e2e.test_resilience import free_port
+from tests.factories import bind_many
 from yinling.clock import SystemClock
 from yinling.config import Settings
-from yinling.models import RetireeFields
 from yinling.services import build_services
-from yinling.store import retirees as retiree_store
 from yinling.store.database import Database
 from yinling.store.migrate import migrate
 
@@ -103,10 +102,7 @@ async def prepare_database(path: Path, user_ids: list[int]) -> None:
         await migrate(db)
         now = datetime.now(UTC)
         async with db.transaction() as tx:
-            for uid in user_ids:
-                fields = RetireeFields(name=f"老同志{uid % 10000}", birth_date=date(1945, 1, 1))
-                retiree_id = await retiree_store.insert_record(tx, fields, now=now)
-                await retiree_store.bind_telegram(tx, retiree_id, user_id=uid, chat_id=uid, now=now)
+            await bind_many(tx, user_ids, now=now)
         services = build_services(settings, db, SystemClock(settings.tz))
         await services.staff.do_create_staff(ADMIN, "admin", PASSWORD)
     finally:

@@ -21,7 +21,7 @@ import asyncio
 import os
 import random
 import time
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -31,8 +31,7 @@ from sandbox.flood import FloodConfig
 from sandbox.server import SandboxConfig, start_sandbox
 from tests.e2e.conftest import BOT_ID, TOKEN
 from tests.e2e.test_broadcast_crash import Server, bulk, eventually
-from yinling.models import RetireeFields
-from yinling.store import retirees as retiree_store
+from tests.factories import bind_many
 from yinling.store.database import Database
 from yinling.store.migrate import migrate
 
@@ -65,10 +64,7 @@ async def bind_everyone(path: Path, user_ids: list[int]) -> None:
         await migrate(db)
         now = datetime.now(UTC)
         async with db.transaction() as tx:
-            for uid in user_ids:
-                fields = RetireeFields(name=f"老同志{uid % 10000}", birth_date=date(1945, 1, 1))
-                retiree_id = await retiree_store.insert_record(tx, fields, now=now)
-                await retiree_store.bind_telegram(tx, retiree_id, user_id=uid, chat_id=uid, now=now)
+            await bind_many(tx, user_ids, now=now)
     finally:
         await db.close()
 
