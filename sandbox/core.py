@@ -9,7 +9,8 @@ from typing import Any
 from .config import SandboxConfig
 from .flood import FloodControl
 from .media import DEFAULT_PHOTO_SIZE, image_size, photo_size_json, photo_size_limits, scaled
-from .state import JSON, BotState, SandboxState, StoredFile
+from .models import JSON, StoredFile
+from .state import BotState, SandboxState
 from .webhook import WebhookDelivery
 
 

@@ -19,7 +19,8 @@ from typing import Any
 import aiohttp
 
 from .config import SandboxConfig
-from .state import BotState, SandboxState, Webhook, now_ts
+from .models import Webhook, now_ts
+from .state import BotState, SandboxState
 
 log = logging.getLogger(__name__)
 
