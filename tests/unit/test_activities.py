@@ -13,7 +13,7 @@ from yinling import texts
 from yinling.errors import Conflict, InvalidInput, NotFound
 from yinling.models import Activity, ActivityFields, Audience, RetireeFields
 from yinling.services import build_services
-from yinling.services.activities import reminder_times
+from yinling.services.activities.base import reminder_times
 from yinling.store import activities as activity_store
 from yinling.store import audiences
 from yinling.store import retirees as retiree_store

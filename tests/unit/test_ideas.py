@@ -10,7 +10,8 @@ from tests.factories import STAFF_CHAT_ID, TELEGRAM_USER, Events, add_bound_reti
 from yinling import texts
 from yinling.errors import Conflict, InvalidInput, NotFound
 from yinling.models import Actor, Idea, IdeaFilter, Inbound, Staff
-from yinling.services.ideas import REVIEW_STATUSES, TRANSITIONS, IdeaService
+from yinling.services.ideas import IdeaService
+from yinling.services.ideas.staff import REVIEW_STATUSES, TRANSITIONS
 from yinling.store import dialogs as dialog_store
 from yinling.store import ideas as idea_store
 from yinling.store import inbox as inbox_store

@@ -1,4 +1,5 @@
-"""One module per capability; `build_services` wires them once."""
+"""One module or package per capability (a package is split by job: chat.py, staff.py, jobs.py,
+behind a facade class); `build_services` wires them once."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,8 +15,7 @@ from yinling.services.calendar import CalendarService
 from yinling.services.conversation import ConversationService
 from yinling.services.core import Core
 from yinling.services.delivery import DeliveryService
-from yinling.services.help import HelpService
-from yinling.services.help_stats import HelpStatsService
+from yinling.services.help import HelpService, HelpStatsService
 from yinling.services.human import HumanService
 from yinling.services.ideas import IdeaService
 from yinling.services.inbox import InboxService

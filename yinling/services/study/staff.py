@@ -1,18 +1,8 @@
-"""每日学习: a short piece a day, pushed at the time each retiree chose, with a quiz, points and streaks.
+"""每日学习, what staff do through any face: write, date, queue, correct and withdraw pieces, import
+them from a file, read the figures (a mixin of StudyService).
 
-The day's piece is fixed the first time the day needs one (the piece dated that day, else the next
-piece of the queue), so everyone reads the same piece that day.
-The push: every tick, subscribers whose time of today has come and who have no push today get one,
-through the outbox at bulk priority (the sender spreads it over the rate limit). The push row and the
-message are written in one transaction and (retiree, day) is the push table's key, so a push is
-never sent twice for one retiree and day; one due while the process was down goes out at start-up if
-it is still that day, and not after.
-Points: 1 for reading (学完了), 1 for a right answer; each once per piece. A streak counts days with a read.
-
-Chat buttons (inline; stateless, so an old button still does the right thing; the retiree's side,
-with the study menu and typed quiz answers, is in study_chat.py):
-    study:today · study:piece:{id} · study:done:{id} · study:quiz:{id} · study:ans:{id}:{option}
-    · study:past:{offset} · study:time:{HHMM} · study:stop · study:board:{1|0} · study:mine
+A piece is dated (publish_on) or has a place in the queue; once it has gone out its day and place
+are fixed, though its text may still be corrected. An import is all or nothing.
 """
 from __future__ import annotations
 
@@ -22,69 +12,17 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from yinling import texts
 from yinling.errors import Conflict, InvalidInput, NotFound
-from yinling.models import (
-    Actor,
-    Button,
-    Keyboard,
-    OutgoingMessage,
-    Priority,
-    StudyPiece,
-    StudyPieceFields,
-    window_problems,
-)
+from yinling.models import Actor, StudyPiece, StudyPieceFields, window_problems
 from yinling.roster_io import RosterFileError
 from yinling.services.audit import audit
-from yinling.services.core import Core
-from yinling.services.human import HumanService
-from yinling.services.study_chat import StudyChat, piece_text
+from yinling.services.study.base import StudyBase
 from yinling.store import study as store
 from yinling.store.database import Transaction
 from yinling.study_io import PieceIn, QuizIn, parse_pieces
 
-PUSH_BATCH = 2000  # pushes queued per transaction (each batch is one short write)
 
-
-class StudyService(StudyChat):
-    def __init__(self, core: Core, human: HumanService) -> None:
-        self.core = core
-        self.human = human
-
-    # ================================ timed: the daily push ================================
-    async def do_push_due(self) -> int:
-        """Queue today's piece for every subscriber whose time has come and who has none today.
-        Returns how many were queued."""
-        queued = 0
-        while True:
-            count, more = await self._push_batch()
-            queued += count
-            if not more:
-                return queued
-            await asyncio.sleep(0)  # let chat turns in between batches
-
-    async def _push_batch(self) -> tuple[int, bool]:
-        now = self.core.clock.now()
-        local = now.astimezone(self.core.clock.tz)
-        today = local.date()
-        async with self.core.db.transaction() as tx:
-            due = await store.due_pushes(tx, day=today, clock=local.strftime("%H:%M"), limit=PUSH_BATCH)
-            if not due:
-                return 0, False
-            piece = await store.day_piece(tx, today)
-            if piece is None:  # nothing to send today (yet): they stay due, in case a piece is added
-                return 0, False
-            await store.add_deliveries(tx, [rid for rid, _ in due], day=today, piece_id=piece.id, now=now)
-            read_already = await store.reads_among_retirees(tx, piece.id, [rid for rid, _ in due])
-            text = piece_text(piece, texts.STUDY_HEADING_TODAY.format(day=self._day_label(today)))
-            keyboard = Keyboard.inline([Button(label=texts.STUDY_DONE_BUTTON, action=f"study:done:{piece.id}")])
-            messages = [OutgoingMessage(chat_id=chat, retiree_id=rid, text=text, keyboard=keyboard,
-                                        priority=Priority.BULK, source="study")
-                        for rid, chat in due if rid not in read_already]
-            await self.core.outbox.enqueue_many(tx, messages)
-        return len(messages), len(due) == PUSH_BATCH
-
-    # ================================ staff, through the API ================================
+class StudyStaff(StudyBase):
     async def get(self, piece_id: int) -> StudyPiece:
         piece = await store.get_piece(self.core.db, piece_id)
         if piece is None:

@@ -1,16 +1,5 @@
-"""活动报名: staff publish activities; retirees sign up, wait, give up seats; reminders and check-in.
-
-One write transaction decides every sign-up, cancellation and promotion (the writer connection is
-serialised and BEGIN IMMEDIATE also serialises other processes), so capacity is never exceeded, a
-retiree is never registered twice (also a UNIQUE constraint), and the waiting list is served in
-arrival order (`seq`).
-
-Chat buttons (inline; stateless, so an old button still does the right thing; the retiree's side is in
-activities_chat.py):
-    act:list · act:view:{id} · act:join:{id}[:{companion 0|1}[:{transport 0|1}]] · act:leave:{id} (asks)
-    · act:quit:{id} (gives the place up)
-Capacity counts retirees; a family companion is counted beside them (for seating and buses), not
-against the seats, so a promotion never has to split a pair.
+"""活动报名, what staff do through any face: publish, change and cancel activities, list and export
+the registrations, check people in at the door (a mixin of ActivityService).
 
 Scope (as for broadcasts): a liaison's activity (`created_by_liaison`) is for their own retirees only:
 any audience they give is narrowed to them (announced to them only, offered in the chat to them only)
@@ -19,23 +8,20 @@ activities and their own; another liaison's is 404 to them, as another's broadca
 who published an activity, or an admin, changes or cancels it (another who can see it: 403). On an
 activity they see, a liaison lists, exports and checks in their own retirees only (others' rows are
 absent; another's retiree by id or code is 404, like one not registered).
-Check-in codes are random (secrets), unique per activity, drawn inside the sign-up's transaction.
 
-Every staff change (PATCH, cancel, check-in) and every timed job reads what decides it (the
-activity's status, times and capacity, the registration's status) inside its own write transaction:
-an activity cancelled while a PATCH waits for the write lock is seen cancelled by that PATCH (409),
-and two cancellations tell the registered once.
+Every staff change (PATCH, cancel, check-in) reads what decides it (the activity's status, times and
+capacity, the registration's status) inside its own write transaction: an activity cancelled while a
+PATCH waits for the write lock is seen cancelled by that PATCH (409), and two cancellations tell the
+registered once.
 """
 from __future__ import annotations
 
-import secrets
-from datetime import datetime, time, timedelta
-from io import BytesIO
+import asyncio
+from datetime import datetime
 from typing import Any
 
-from openpyxl import Workbook
-
 from yinling import texts
+from yinling.activity_io import registration_row, registrations_xlsx
 from yinling.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yinling.models import (
     Activity,
@@ -46,131 +32,19 @@ from yinling.models import (
     Keyboard,
     OutgoingMessage,
     Priority,
-    Retiree,
     window_problems,
 )
-from yinling.services.activities_chat import ActivityChat
+from yinling.services.activities.base import ActivityBase
 from yinling.services.audit import audit
-from yinling.services.core import Core
-from yinling.services.human import HumanService
 from yinling.services.roster import aged_cutoff
 from yinling.store import activities as store
 from yinling.store import audiences
-from yinling.store import retirees as retiree_store
 from yinling.store import staff as staff_store
 from yinling.store.database import Transaction
 from yinling.store.rows import Reader
-from yinling.xlsx_safe import safe_row
-
-EVE_HOUR = 18  # the evening-before reminder, local time
-SOON = timedelta(hours=2)  # the second reminder, before the start
-REMINDER_BATCH = 500
-SHORT_CODES_UNTIL = 5000  # four-digit codes (9,000 of them) while fewer registrations; six digits beyond
-CODE_TRIES = 50  # draws of one length before the next; at most ~56% of four-digit codes are ever taken
 
 
-def random_code(digits: int) -> str:
-    """A code a retiree shows at the door: `digits` long, no leading zero, unguessable from others."""
-    low = 10 ** (digits - 1)
-    return str(low + secrets.randbelow(9 * low))
-
-
-def reminder_times(activity: Activity | ActivityFields, tz) -> list[tuple[str, datetime]]:
-    try:
-        start = activity.starts_at.astimezone(tz)
-        eve = datetime.combine(start.date() - timedelta(days=1), time(EVE_HOUR), tzinfo=tz)
-        return [("eve", eve), ("soon", activity.starts_at - SOON)]
-    except OverflowError:  # a start stored at the calendar's edge (year 1 or 9999): no reminders, no crash
-        return []
-
-
-class ActivityService(ActivityChat):
-    def __init__(self, core: Core, human: HumanService) -> None:
-        self.core = core
-        self.human = human  # words said at a sign-up question reach a person
-
-    # ---- wording -------------------------------------------------------------------------------
-    def _local(self, moment: datetime) -> datetime:
-        try:
-            return moment.astimezone(self.core.clock.tz)
-        except OverflowError:  # stored at the calendar's edge (9999-12-31T20:00Z): shown as stored, not a crash
-            return moment
-
-    def _when(self, activity: Activity | ActivityFields) -> str:
-        return texts.when_label(self._local(activity.starts_at), self._local(activity.ends_at))
-
-    def _deadline(self, activity: Activity | ActivityFields) -> str:
-        moment = self._local(activity.signup_deadline)
-        return f"{texts.day_label(moment)}{texts.clock_label(moment)}"
-
-    def _seats(self, activity: Activity) -> str:
-        return texts.ACT_SEATS_LEFT.format(n=activity.open_seats) if activity.open_seats else texts.ACT_FULL_WAIT
-
-    async def _register(
-        self, tx: Transaction, activity: Activity, retiree: Retiree, previous: ActivityRegistration | None, *,
-        status: str, companion: bool, transport: bool, now: datetime,
-    ) -> tuple[int, int, str]:
-        """A new registration, or a cancelled one taken up again (at the back of the line).
-        Returns its id, place in the line (seq) and check-in code."""
-        seq = await store.next_seq(tx, activity.id)
-        if previous is None:
-            code = await self._new_code(tx, activity.id)
-            registration_id = await store.insert_registration(
-                tx, activity_id=activity.id, retiree_id=retiree.id, status=status, seq=seq, code=code,
-                companion=companion, needs_transport=transport, now=now)
-        else:
-            code, registration_id = previous.code, previous.id
-            await store.update_registration(
-                tx, previous.id, now=now, status=status, seq=seq, companion=int(companion),
-                needs_transport=int(transport), cancelled_at=None, cancelled_by=None, attendance=None,
-                confirmed_at=now if status == "confirmed" else None,
-            )
-        if status == "confirmed":
-            await self._schedule_reminders(tx, activity, registration_id, now)
-        return registration_id, seq, code
-
-    async def _new_code(self, tx: Transaction, activity_id: int) -> str:
-        """A random code no registration of the activity holds (UNIQUE (activity_id, code)). Drawn
-        and checked inside the sign-up's write transaction, which the single writer and BEGIN
-        IMMEDIATE serialise, so no other sign-up can take it before this one is stored."""
-        short = await store.registration_count(tx, activity_id) < SHORT_CODES_UNTIL
-        for digits in (4, 6) if short else (6,):
-            for _ in range(CODE_TRIES):
-                code = random_code(digits)
-                if not await store.code_taken(tx, activity_id, code):
-                    return code
-        raise Conflict("no free check-in code; try again")  # not with fewer than ~100,000 registrations
-
-    async def _schedule_reminders(self, tx: Transaction, activity: Activity, registration_id: int,
-                                  now: datetime) -> None:
-        """Only reminders still ahead: none for a time already past at sign-up."""
-        ahead = [(kind, due) for kind, due in reminder_times(activity, self.core.clock.tz) if due > now]
-        await store.add_reminders(tx, registration_id, ahead)
-
-    async def _fill_seats(self, tx: Transaction, activity_id: int, now: datetime) -> int:
-        """Free seats go to the first in line, at once; each is told, with a way to give it up."""
-        activity = await store.get(tx, activity_id)
-        if activity is None or activity.status != "published" or activity.starts_at <= now or not activity.open_seats:
-            return 0
-        promoted = await store.first_waiting(tx, activity.id, activity.open_seats)
-        for registration in promoted:
-            await store.update_registration(tx, registration.id, now=now, status="confirmed", confirmed_at=now)
-            await self._schedule_reminders(tx, activity, registration.id, now)
-            await self._tell(tx, registration.retiree_id, texts.ACT_PROMOTED.format(
-                title=activity.title, when=self._when(activity), place=activity.place, code=registration.code,
-            ), Keyboard.inline([Button(label=texts.GIVE_UP_BUTTON, action=f"act:leave:{activity.id}")]),
-                source=f"activity:{activity.id}")
-        return len(promoted)
-
-    async def _tell(self, tx: Transaction, retiree_id: int, text: str, keyboard: Keyboard | None = None, *,
-                    source: str) -> None:
-        chat_id = await retiree_store.chat_of(tx, retiree_id)
-        if chat_id is None:
-            return  # not in the chat: their liaison phones (the registration list shows them)
-        await self.core.outbox.enqueue(tx, OutgoingMessage(chat_id=chat_id, retiree_id=retiree_id, text=text,
-                                                           keyboard=keyboard, priority=Priority.NORMAL, source=source))
-
-    # ================================ staff, through the API ================================
+class ActivityStaff(ActivityBase):
     async def _check(self, conn: Reader, actor: Actor, fields: ActivityFields, *, now: datetime,
                      starts_changed: bool) -> None:
         liaison = actor.scope_liaison_id
@@ -317,24 +191,19 @@ class ActivityService(ActivityChat):
         return activity, registrations, contacts, positions
 
     async def export_xlsx(self, actor: Actor, activity_id: int) -> bytes:
+        """The registrations this staff member may see, as .xlsx (yinling/activity_io.py lays it out);
+        the workbook is built off the event loop, as the roster export is."""
         activity, registrations, contacts, positions = await self.registrations(actor, activity_id)
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet("报名名单")
-        sheet.append(safe_row(sheet, ["活动", activity.title, self._when(activity), activity.place]))
-        sheet.append(["状态", "候补顺序", "姓名", "签到码", "带家属", "需要接送", "签到", "电话", "住址"])
+        rows = []
         for r in registrations:
             phone, address = contacts.get(r.retiree_id, (None, None))
-            sheet.append(safe_row(sheet, [
-                texts.ACT_EXPORT_STATUS[r.status], positions.get(r.id), r.retiree_name, r.code,
-                "是" if r.companion else "", "是" if r.needs_transport else "",
-                texts.ACT_EXPORT_ATTENDANCE.get(r.attendance or "", ""), phone, address,
-            ]))
+            rows.append(registration_row(r, position=positions.get(r.id), phone=phone, address=address))
+        data = await asyncio.to_thread(registrations_xlsx, title=activity.title, when=self._when(activity),
+                                       place=activity.place, rows=rows)
         async with self.core.db.transaction() as tx:
             await audit(self.core, tx, actor, "activity.export", target_type="activity", target_id=activity_id,
                         detail={"rows": len(registrations), "contacts": len(contacts)})
-        out = BytesIO()
-        book.save(out)
-        return out.getvalue()
+        return data
 
     async def do_checkin(self, actor: Actor, activity_id: int, *, retiree_id: int | None, code: str | None
                          ) -> tuple[ActivityRegistration, bool]:
@@ -367,50 +236,3 @@ class ActivityService(ActivityChat):
         updated = await store.registration(self.core.db, activity_id, registration.retiree_id)
         assert updated is not None
         return updated, False
-
-    # ================================ timed work ================================
-    async def do_send_reminders(self) -> int:
-        """Reminders whose time has come: each is sent (or skipped: cancelled, or already begun)
-        and marked done in one transaction, so a restart neither loses nor repeats one. The batch,
-        its activities and registrations are read inside that transaction: an activity cancelled or a
-        place given up just before is skipped, and two processes never both send one reminder."""
-        sent = 0
-        while True:
-            now = self.core.clock.now()
-            async with self.core.db.transaction() as tx:
-                due = await store.due_reminders(tx, now=now, limit=REMINDER_BATCH)
-                if not due:
-                    return sent
-                activities = {i: await store.get(tx, i, counted=False) for i in {row["activity_id"] for row in due}}
-                messages, done = [], []
-                for row in due:
-                    activity = activities[row["activity_id"]]
-                    wanted = (activity is not None and activity.status == "published" and now < activity.starts_at
-                              and row["registration_status"] == "confirmed" and row["chat_id"] is not None)
-                    done.append((row["id"], "sent" if wanted else "skipped"))
-                    if wanted and activity is not None:  # wanted implies it; said for the type checker
-                        messages.append(self._reminder(activity, row))
-                await store.finish_reminders(tx, done, now=now)
-                await self.core.outbox.enqueue_many(tx, messages)
-            sent += len(messages)
-
-    def _reminder(self, activity: Activity, row) -> OutgoingMessage:
-        start = self._local(activity.starts_at)
-        template = texts.ACT_REMIND_EVE if row["kind"] == "eve" else texts.ACT_REMIND_SOON
-        return OutgoingMessage(
-            chat_id=row["chat_id"], retiree_id=row["retiree_id"], priority=Priority.NORMAL,
-            text=template.format(time=texts.clock_label(start), title=activity.title, place=activity.place,
-                                 code=row["code"]),
-            keyboard=Keyboard.inline([Button(label=texts.LEAVE_BUTTON, action=f"act:leave:{activity.id}")]),
-            source=f"activity:{activity.id}",
-        )
-
-    async def do_record_no_shows(self) -> int:
-        """After an activity ends, the confirmed who did not check in are recorded as no-shows (once)."""
-        now = self.core.clock.now()
-        async with self.core.db.transaction() as tx:  # read inside: a second process finds none left
-            ended = await store.ended_unrecorded(tx, now=now)
-            for activity_id in ended:
-                await store.record_no_shows(tx, activity_id, now=now)
-        return len(ended)
-

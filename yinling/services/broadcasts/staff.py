@@ -1,42 +1,25 @@
-"""通知公告: staff send a notice to an audience, now or at a set time; retirees may be asked to tap 已阅.
+"""通知公告, what staff do through any face: check and preview a draft, send it now or schedule it,
+read the report, cancel, remind those who have not tapped 已阅, attach a file (a mixin of
+BroadcastService).
 
-Delivery is the outbox's: one row per reachable recipient at bulk priority (source 'broadcast:{id}'),
-so the sender paces it at Telegram's limit behind interactive replies, a killed process resumes it
-(duplicates bounded by the sends in flight), 429s are obeyed and blocked users become unreachable
-without retries. The recipients are fixed, in SQL, in the transaction that queues the notices.
 Cancelling stops every notice not yet handed to the sender (those in its half-second window may go).
-A scheduled notice is sent by the bot process's tick once due, so one due while the process was
-down goes out at start-up.
 Scope: a liaison sends to their own retirees only (any audience is narrowed to them; naming
 others' retirees is refused) and reads their own broadcasts; admins send to anyone; viewers read.
-Chat button: bc:ack:{id} (已阅, recorded once).
 """
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from yinling import texts
 from yinling.errors import Conflict, Forbidden, InvalidInput, NotFound
-from yinling.models import (
-    Actor,
-    Attachment,
-    Broadcast,
-    BroadcastDraft,
-    Button,
-    Keyboard,
-    MediaRef,
-    window_problems,
-)
+from yinling.models import Actor, Attachment, Broadcast, BroadcastDraft, window_problems
 from yinling.services.audit import audit
-from yinling.services.core import Core
+from yinling.services.broadcasts.base import BroadcastBase, notice_keyboard, notice_text
 from yinling.services.roster import aged_cutoff
-from yinling.services.turn import Turn
 from yinling.store import activities as activity_store
 from yinling.store import broadcasts as store
-from yinling.store.database import Transaction
 from yinling.store.rows import Reader
 
 TEXT_LIMIT = 4000
@@ -45,24 +28,7 @@ PHOTO_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 DOCUMENT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".txt", ".wps")
 
 
-def notice_text(broadcast: Broadcast | BroadcastDraft) -> str:
-    return texts.BROADCAST_HEADING + broadcast.text + (texts.BROADCAST_ACK_ASK if broadcast.require_ack else "")
-
-
-def notice_keyboard(broadcast_id: int, require_ack: bool) -> Keyboard | None:
-    if not require_ack:
-        return None
-    return Keyboard.inline([Button(label=texts.BROADCAST_ACK_BUTTON, action=f"bc:ack:{broadcast_id}")])
-
-
-class BroadcastService:
-    def __init__(self, core: Core) -> None:
-        self.core = core
-
-    # ================================ staff, through the API ================================
-    def _scope(self, actor: Actor) -> int | None:
-        return actor.scope_liaison_id
-
+class BroadcastStaff(BroadcastBase):
     async def check_draft(self, actor: Actor, draft: BroadcastDraft) -> None:
         """Everything about a draft that needs the database: its audience within the sender's scope,
         the activity and attachment it names, a time ahead."""
@@ -116,30 +82,6 @@ class BroadcastService:
                         detail={"audience": draft.audience.kind, "scheduled": scheduled,
                                 "require_ack": draft.require_ack})
         return await self.get(actor, broadcast_id)
-
-    async def _send(self, tx: Transaction, broadcast_id: int, draft: BroadcastDraft, *, liaison: int | None,
-                    now: datetime) -> int:
-        """Fix the recipients and queue one notice each. Returns how many recipients."""
-        count = await store.fix_recipients(tx, broadcast_id, draft.audience,
-                                           aged_cutoff=aged_cutoff(self.core.clock.today()), liaison=liaison)
-        if count:
-            await store.mark_sending(tx, broadcast_id, now=now)
-            await self._queue(tx, broadcast_id, draft, text=notice_text(draft), src=store.source(broadcast_id), now=now)
-        return count
-
-    async def _queue(self, tx: Transaction, broadcast_id: int, draft: BroadcastDraft, *, text: str, src: str,
-                     now: datetime, only_unacked: bool = False) -> int:
-        keyboard = notice_keyboard(broadcast_id, draft.require_ack)
-        media = None
-        if draft.attachment_id is not None:
-            attachment = await store.attachment(tx, draft.attachment_id)
-            assert attachment is not None
-            media = MediaRef(kind=attachment.kind, path=attachment.path).model_dump_json()
-        queued = await store.queue_notices(tx, broadcast_id, text=text, media=media, src=src, now=now,
-                                           keyboard=keyboard.model_dump_json() if keyboard else None,
-                                           only_unacked=only_unacked)
-        tx.after_commit(self.core.outbox.notify)
-        return queued
 
     async def get(self, actor: Actor, broadcast_id: int) -> Broadcast:
         broadcast = await store.get(self.core.db, broadcast_id)
@@ -232,38 +174,6 @@ class BroadcastService:
         found = await store.attachment(self.core.db, attachment_id)
         assert found is not None
         return found
-
-    # ================================ timed ================================
-    async def do_send_due(self) -> int:
-        """Scheduled notices whose time came (also while the process was down). Returns how many."""
-        sent = 0
-        for broadcast_id in await store.due(self.core.db, now=self.core.clock.now()):
-            async with self.core.db.transaction() as tx:
-                broadcast = await store.get(tx, broadcast_id)
-                if broadcast is None or broadcast.status != "scheduled":  # cancelled meanwhile
-                    continue
-                now = self.core.clock.now()
-                if not await self._send(tx, broadcast_id, broadcast, liaison=broadcast.created_by_liaison, now=now):
-                    await store.mark_sending(tx, broadcast_id, now=now)  # nobody left in the audience: done
-                await audit(self.core, tx, None, "broadcast.sent", target_type="broadcast", target_id=broadcast_id,
-                            actor_name="scheduler")
-            sent += 1
-        return sent
-
-    # ================================ the retiree, in the chat ================================
-    async def on_press(self, turn: Turn, action: str) -> str | None:
-        _, verb, *args = action.split(":")
-        if verb != "ack" or not args or not args[0].isdigit() or turn.retiree is None:
-            await turn.show_menu(texts.BUTTON_EXPIRED_MENU)
-            return texts.BUTTON_EXPIRED
-        recorded = await store.acknowledge(turn.tx, int(args[0]), turn.retiree.id, now=turn.now)
-        if recorded is None:
-            await turn.show_menu(texts.BUTTON_EXPIRED_MENU)
-            return texts.BUTTON_EXPIRED
-        if recorded:
-            await turn.reply(texts.BROADCAST_ACKED)
-            return texts.BROADCAST_ACK_TOAST
-        return texts.BROADCAST_ACK_AGAIN_TOAST
 
 
 def _write_file(path: Path, data: bytes) -> None:

@@ -1,28 +1,24 @@
-"""我要求助: a retiree asks for help in a few taps, and a named person answers.
-
-Chat states (stored in the dialog, so a restart resumes mid-flow):
-    help.category -> help.describe (several messages) -> help.urgency -> help.confirm -> submitted
-    help.add      adding to an existing request (我的求助 -> 补充说明), data: {"request": id}
-    help.comment  the optional words after a satisfaction rating, data: {"request": id}
-A draft lives in the dialog's data ({"category", "parts", "urgent"}); leaving with parts unsent
-keeps them as a 留言 for staff, so nothing a person wrote is lost. The steps themselves, 我的求助 and
-how words said instead of a button are kept are in help_chat.py.
+"""我要求助, what staff do through any face (the API, the staff group): the queue, a request's detail
+and media, replies, notes, claims and assignments, status changes, merges, follow-up calls, visit tasks
+(a mixin of HelpService).
 
 Statuses: new -> open (first reply or claim) <-> pending; -> resolved (staff) -> closed (the retiree
 says it is solved, or rates it); resolved -> open again when they say it is not, or write about it
 within REOPEN_WITHIN of its resolution. Staff may close any request and reopen a closed one.
+
+Every do_* below reads the request (and whatever else decides the write) with its own transaction,
+after BEGIN IMMEDIATE: a status, an assignee or a merge decided on a read taken before the write lock
+would act on what another staff member may just have changed.
 """
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from yinling import texts
-from yinling.emergency import is_emergency
 from yinling.errors import Conflict, InvalidInput, NotFound
 from yinling.media import CONTENT_TYPES, MediaSource, MediaUnavailable
 from yinling.models import (
-    MEDICAL_CATEGORIES,
     Actor,
     Button,
     HelpFilter,
@@ -31,17 +27,10 @@ from yinling.models import (
     Keyboard,
     OutgoingMessage,
     Priority,
-    Retiree,
     window_problems,
 )
 from yinling.services.audit import audit
-from yinling.services.core import Core
-from yinling.services.help_chat import HelpChat
-from yinling.services.human import HumanService
-from yinling.services.memo import ShortMemo
-from yinling.services.notify import notify_person, notify_staff
-from yinling.services.turn import Turn
-from yinling.sla import due_times
+from yinling.services.help.base import HelpBase
 from yinling.store import help as help_store
 from yinling.store import inbox as inbox_store
 from yinling.store import retirees as retiree_store
@@ -49,7 +38,6 @@ from yinling.store import staff as staff_store
 from yinling.store.database import Transaction
 from yinling.store.rows import Reader
 
-REOPEN_WITHIN = timedelta(days=7)
 TRANSITIONS: dict[str, frozenset[str]] = {
     "new": frozenset({"open", "pending", "resolved", "closed"}),
     "open": frozenset({"pending", "resolved", "closed"}),
@@ -59,10 +47,6 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 
 
-def is_urgent_text(text: str | None) -> bool:
-    return is_emergency(text)  # the one catalogue, as everywhere else in the chat
-
-
 def resolved_buttons(request_id: int) -> Keyboard:
     return Keyboard.inline([
         Button(label=texts.SOLVED_BUTTON, action=f"help:solved:{request_id}"),
@@ -70,116 +54,7 @@ def resolved_buttons(request_id: int) -> Keyboard:
     ])
 
 
-CARD_SOURCE = "help-card:"  # the outbox source of a request's card in the staff group
-
-
-def card_buttons(request_id: int) -> Keyboard:
-    return Keyboard.inline([
-        Button(label=texts.CLAIM_BUTTON, action=f"hs:claim:{request_id}"),
-        Button(label=texts.VIEW_BUTTON, action=f"hs:view:{request_id}"),
-    ])
-
-
-class HelpService(HelpChat):
-    def __init__(self, core: Core, human: HumanService) -> None:
-        self.core = core
-        self.human = human  # words that belong nowhere else still reach a person
-        self._counted = ShortMemo()  # queue totals and counts; cleared by every write here
-
-    # ================================ the retiree, in the chat ================================
-    # (the steps of a draft are HelpChat's, in help_chat.py)
-    async def _submit(self, turn: Turn) -> None:
-        retiree = turn.bound_retiree
-        data = turn.dialog.data
-        parts = [Inbound(**p) for p in data.get("parts", [])]
-        since = turn.now - timedelta(hours=1)
-        limit = self.core.settings.help_requests_per_hour
-        if await help_store.count_created_since(turn.tx, retiree.id, since) >= limit:
-            open_request = await help_store.latest_open(turn.tx, retiree.id)
-            if open_request is not None:
-                await self._append(turn.tx, open_request, parts, turn.now)
-                await turn.show_menu(texts.HELP_JOINED_OPEN.format(id=open_request.id))
-                return
-        urgent = bool(data.get("urgent")) or any(is_urgent_text(p.text) for p in parts)
-        request_id = await self._create(turn.tx, retiree, data["category"], urgent, parts, turn.now)
-        liaison = await staff_store.get(turn.tx, retiree.liaison_id) if retiree.liaison_id else None
-        if liaison is not None:
-            answer = texts.HELP_SUBMITTED.format(id=request_id, liaison=liaison.display_name)
-        else:
-            answer = texts.HELP_SUBMITTED_NO_LIAISON.format(id=request_id)
-        if urgent:
-            answer += "\n\n" + texts.HELP_URGENT_ADVICE
-            if liaison is not None and liaison.phone:
-                answer += "\n" + texts.HELP_URGENT_LIAISON_PHONE.format(liaison=liaison.display_name,
-                                                                        phone=liaison.phone)
-        await turn.show_menu(answer)
-
-    async def _create(
-        self, tx: Transaction, retiree: Retiree, category: str, urgent: bool, parts: list[Inbound], now: datetime
-    ) -> int:
-        tx.after_commit(self._counted.clear)  # the queue's counts change
-        priority = "urgent" if urgent else "normal"
-        first_due, resolve_due = due_times(self.core.settings, priority, category, now, self.core.clock.tz)
-        summary = next((p.text for p in parts if p.text), "") or ""
-        request_id = await help_store.create(
-            tx, retiree_id=retiree.id, category=category, priority=priority, assignee_id=retiree.liaison_id,
-            summary=summary[:200], now=now, first_response_due=first_due, resolution_due=resolve_due,
-        )
-        for part in parts:
-            await help_store.add_message(tx, request_id, author="retiree", inbound=part, now=now)
-        await help_store.add_event(tx, request_id, "created", now=now, detail={"priority": priority})
-        if category in MEDICAL_CATEGORIES:  # 患病必访、住院必访
-            await help_store.create_visit_task(tx, retiree_id=retiree.id, liaison_id=retiree.liaison_id,
-                                               request_id=request_id, reason=f"求助单 #{request_id}：{category}",
-                                              now=now)
-        liaison = await staff_store.get(tx, retiree.liaison_id) if retiree.liaison_id else None
-        card = texts.STAFF_HELP_CARD.format(
-            id=request_id, urgent=texts.STAFF_URGENT_MARK if urgent else "", name=retiree.name,
-            retiree_id=retiree.id, category=category, summary=summary[:200] or "（语音或照片）",
-            liaison=liaison.display_name if liaison else texts.NO_LIAISON,
-        )
-        if urgent:  # the liaison hears at once, not only through the group
-            await notify_person(self.core, tx, liaison, card, priority=Priority.INTERACTIVE)
-        await notify_staff(self.core, tx, card, priority=Priority.INTERACTIVE if urgent else Priority.NORMAL,
-                           keyboard=card_buttons(request_id), source=f"{CARD_SOURCE}{request_id}")
-        return request_id
-
-    async def _append(self, tx: Transaction, request: HelpRequest, parts: list[Inbound], now: datetime) -> None:
-        tx.after_commit(self._counted.clear)  # the queue's counts change
-        for part in parts:
-            await help_store.add_message(tx, request.id, author="retiree", inbound=part, now=now)
-        if request.status in ("resolved", "closed"):
-            await help_store.update(tx, request.id, now=now, **self._reopened(request, now))
-            await help_store.add_event(tx, request.id, "reopened", now=now, detail={"by": "retiree"})
-        else:
-            await help_store.add_event(tx, request.id, "retiree_added", now=now, detail={"parts": len(parts)})
-
-    async def _reopen(self, turn: Turn, request: HelpRequest) -> None:
-        turn.tx.after_commit(self._counted.clear)
-        if request.status in ("resolved", "closed"):
-            await help_store.update(turn.tx, request.id, now=turn.now, **self._reopened(request, turn.now))
-            await help_store.add_event(turn.tx, request.id, "reopened", now=turn.now, detail={"by": "retiree"})
-        await turn.show_menu(texts.HELP_REOPENED.format(id=request.id))
-
-    async def reopen_if_recent(self, turn: Turn, inbound: Inbound) -> bool:
-        """Words outside any flow within REOPEN_WITHIN of a resolution belong to that request."""
-        retiree = turn.bound_retiree
-        latest = next(iter(await help_store.for_retiree(turn.tx, retiree.id, limit=1)), None)
-        if latest is None or latest.status not in ("resolved", "closed") or latest.satisfaction is not None:
-            return False
-        finished = latest.resolved_at or latest.closed_at
-        if finished is None or turn.now - finished > REOPEN_WITHIN:
-            return False
-        if await self._answered_typed(turn, latest, inbound):
-            return True
-        await self._append(turn.tx, latest, [inbound], turn.now)
-        await turn.show_menu(texts.HELP_REOPENED.format(id=latest.id))
-        return True
-
-    # ================================ staff, through the API ================================
-    # Every do_* below reads the request (and whatever else decides the write) with its own
-    # transaction, after BEGIN IMMEDIATE: a status, an assignee or a merge decided on a read taken
-    # before the write lock would act on what another staff member may just have changed.
+class HelpStaff(HelpBase):
     async def _visible(self, conn: Reader, actor: Actor, request_id: int) -> HelpRequest:
         """Scope: a liaison sees their own retirees' requests only (others' are NotFound, exactly as
         if they did not exist). Read with `conn`: the transaction that writes, when one does."""
@@ -368,58 +243,6 @@ class HelpService(HelpChat):
         return await help_store.list_visit_tasks(self.core.db, scope_liaison_id=actor.scope_liaison_id,
                                                  status=status, limit=per_page, offset=(page - 1) * per_page)
 
-    async def do_notify_breaches(self) -> int:
-        """Tell staff about each SLA breach: a late first response and a late resolution are told
-        once each (per opening: reopening clears both flags); returns how many warnings went out.
-
-        Each warning re-reads its request inside its own transaction, so a reply or a status change
-        that lands between the scan and the warning is not warned about."""
-        now = self.core.clock.now()
-        told = 0
-        for kind, what in (("first_response", texts.STAFF_OVERDUE_FIRST), ("resolution", texts.STAFF_OVERDUE_RESOLVE)):
-            for candidate in await help_store.overdue_unnotified(self.core.db, now=now, kind=kind):
-                async with self.core.db.transaction() as tx:
-                    fresh = await help_store.overdue_unnotified(tx, now=now, kind=kind, request_id=candidate.id)
-                    if not fresh:
-                        continue
-                    request = fresh[0]
-                    tx.after_commit(self._counted.clear)
-                    await help_store.mark_breach_told(tx, request.id, kind=kind, now=now)
-                    await help_store.add_event(tx, request.id, "sla_breached", now=now, detail={"kind": kind})
-                    liaison = await staff_store.get(tx, request.assignee_id) if request.assignee_id else None
-                    warning = texts.STAFF_HELP_OVERDUE.format(
-                        id=request.id, name=request.retiree_name, category=request.category, what=what,
-                        liaison=liaison.display_name if liaison else texts.NO_LIAISON,
-                    )
-                    await notify_person(self.core, tx, liaison, warning, priority=Priority.NORMAL)
-                    await notify_staff(self.core, tx, warning)
-                    told += 1
-        return told
-
-    async def do_remind_pending(self) -> int:
-        """Pending requests whose remind_at has come: staff are reminded, once per remind_at.
-        Returns how many were reminded.
-
-        Each reminder re-reads its request inside its own transaction: one reopened, resolved or
-        given a later remind_at between the scan and the reminder is not reminded about."""
-        now = self.core.clock.now()
-        reminded = 0
-        for candidate in await help_store.reminders_due(self.core.db, now=now):
-            async with self.core.db.transaction() as tx:
-                request = await help_store.get(tx, candidate.id)
-                if (request is None or request.status != "pending" or request.remind_at is None
-                        or request.remind_at > now):
-                    continue
-                reminded += 1
-                tx.after_commit(self._counted.clear)
-                await help_store.update(tx, request.id, now=now, remind_at=None)
-                await help_store.add_event(tx, request.id, "reminded", now=now)
-                liaison = await staff_store.get(tx, request.assignee_id) if request.assignee_id else None
-                await notify_staff(self.core, tx, texts.STAFF_HELP_REMIND.format(
-                    id=request.id, name=request.retiree_name, category=request.category,
-                    liaison=liaison.display_name if liaison else texts.NO_LIAISON))
-        return reminded
-
     async def _first_response(
         self, tx: Transaction, request: HelpRequest, actor: Actor, now: datetime, *, opens: bool = True
     ) -> None:
@@ -431,23 +254,6 @@ class HelpService(HelpChat):
             await help_store.update(tx, request.id, now=now, status="open")
             if request.assignee_id is None:
                 await help_store.update(tx, request.id, now=now, assignee_id=actor.staff.id)
-
-    def _reopened(self, request: HelpRequest, now: datetime) -> dict[str, Any]:
-        """The columns of a resolved or closed request opened again, by staff or by the retiree (every
-        reopen path writes these): open, with its clocks started again from now for its priority and
-        category, and both breach flags cleared so a new breach is told again.
-
-        The resolution is due anew: the old due time judged the work that ended, and keeping it would
-        make the reopened request overdue at once. The first-response due time moves only for a request
-        that was never answered (closed straight from new): one that was answered keeps its history,
-        which the 响应率 statistics read."""
-        first_due, resolve_due = due_times(self.core.settings, request.priority, request.category, now,
-                                           self.core.clock.tz)
-        changes: dict[str, Any] = {"status": "open", "resolved_at": None, "closed_at": None,
-                                   "resolution_due": resolve_due, **help_store.BREACH_FLAGS_CLEARED}
-        if request.first_response_at is None:
-            changes["first_response_due"] = first_due
-        return changes
 
     async def _tell_retiree(self, tx: Transaction, request: HelpRequest, text: str,
                             keyboard: Keyboard | None = None) -> None:

@@ -1,6 +1,5 @@
-"""我要求助 in the chat: the steps a retiree talks through, 我的求助 and the buttons under a request's
-messages (mixed into HelpService; yinling/services/help.py makes, adds to and reopens the request,
-and has what staff do).
+"""我要求助 in the chat: the steps a retiree talks through, the request they make, add to and reopen,
+我的求助 and the buttons under a request's messages (a mixin of HelpService; staff.py has what staff do).
 
     help.category -> help.describe (several messages) -> help.urgency -> help.confirm -> submitted
     help.add      adding to an existing request (我的求助 -> 补充说明), data: {"request": id}
@@ -9,24 +8,41 @@ and has what staff do).
 At a step that waits for a button, the button's words typed (or a voice note's caption) count as the
 tap (yinling/services/answers.py). Anything else said there is never dropped: at the category step it
 starts a request in 其他; at the urgency and confirm steps it joins the draft; the retiree is told in
-one sentence where it went.
+one sentence where it went. Words outside any flow within REOPEN_WITHIN of a resolution belong to
+that request (reopen_if_recent).
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from datetime import datetime, timedelta
+from typing import Any
 
 from yinling import texts
 from yinling.emergency import is_emergency
-from yinling.models import HELP_CATEGORIES, Button, HelpRequest, Inbound, Keyboard
+from yinling.models import (
+    HELP_CATEGORIES,
+    MEDICAL_CATEGORIES,
+    Button,
+    HelpRequest,
+    Inbound,
+    Keyboard,
+    Priority,
+    Retiree,
+)
 from yinling.services import answers
-from yinling.services.core import Core
-from yinling.services.human import HumanService
-from yinling.services.memo import ShortMemo
+from yinling.services.help.base import CARD_SOURCE, HelpBase, card_buttons
+from yinling.services.notify import notify_person, notify_staff
 from yinling.services.turn import Turn, main_menu, nav_row
+from yinling.sla import due_times
 from yinling.store import help as help_store
+from yinling.store import staff as staff_store
 from yinling.store.database import Transaction
 
 OTHER = HELP_CATEGORIES[-1]  # 其他: where words said instead of a category go
+REOPEN_WITHIN = timedelta(days=7)
+
+
+def is_urgent_text(text: str | None) -> bool:
+    return is_emergency(text)  # the one catalogue, as everywhere else in the chat
 
 
 def category_keyboard() -> Keyboard:
@@ -67,16 +83,7 @@ def _with_part(data: dict[str, Any], part: Inbound | None) -> dict[str, Any]:
             "urgent": bool(data.get("urgent")) or is_emergency(part.text)}
 
 
-class HelpChat:
-    core: Core
-    human: HumanService
-    _counted: ShortMemo
-
-    if TYPE_CHECKING:  # HelpService's: a request made, added to, reopened
-        async def _submit(self, turn: Turn) -> None: ...
-        async def _append(self, tx: Transaction, request: HelpRequest, parts: list[Inbound], now: Any) -> None: ...
-        async def _reopen(self, turn: Turn, request: HelpRequest) -> None: ...
-
+class HelpChat(HelpBase):
     async def on_menu(self, turn: Turn) -> None:
         await turn.go("help.category")
         await turn.reply(texts.HELP_CHOOSE_CATEGORY, category_keyboard())
@@ -152,6 +159,95 @@ class HelpChat:
             await turn.go("help.confirm", data)
             added = texts.HELP_ADDED_TO_DRAFT.format(thing=_thing(inbound), count=len(data["parts"]))
             await turn.reply(f"{added}\n{self._summary(data)}", confirm_keyboard())
+
+    # ---- the request made, added to, reopened ----
+    async def _submit(self, turn: Turn) -> None:
+        retiree = turn.bound_retiree
+        data = turn.dialog.data
+        parts = [Inbound(**p) for p in data.get("parts", [])]
+        since = turn.now - timedelta(hours=1)
+        limit = self.core.settings.help_requests_per_hour
+        if await help_store.count_created_since(turn.tx, retiree.id, since) >= limit:
+            open_request = await help_store.latest_open(turn.tx, retiree.id)
+            if open_request is not None:
+                await self._append(turn.tx, open_request, parts, turn.now)
+                await turn.show_menu(texts.HELP_JOINED_OPEN.format(id=open_request.id))
+                return
+        urgent = bool(data.get("urgent")) or any(is_urgent_text(p.text) for p in parts)
+        request_id = await self._create(turn.tx, retiree, data["category"], urgent, parts, turn.now)
+        liaison = await staff_store.get(turn.tx, retiree.liaison_id) if retiree.liaison_id else None
+        if liaison is not None:
+            answer = texts.HELP_SUBMITTED.format(id=request_id, liaison=liaison.display_name)
+        else:
+            answer = texts.HELP_SUBMITTED_NO_LIAISON.format(id=request_id)
+        if urgent:
+            answer += "\n\n" + texts.HELP_URGENT_ADVICE
+            if liaison is not None and liaison.phone:
+                answer += "\n" + texts.HELP_URGENT_LIAISON_PHONE.format(liaison=liaison.display_name,
+                                                                        phone=liaison.phone)
+        await turn.show_menu(answer)
+
+    async def _create(
+        self, tx: Transaction, retiree: Retiree, category: str, urgent: bool, parts: list[Inbound], now: datetime
+    ) -> int:
+        tx.after_commit(self._counted.clear)  # the queue's counts change
+        priority = "urgent" if urgent else "normal"
+        first_due, resolve_due = due_times(self.core.settings, priority, category, now, self.core.clock.tz)
+        summary = next((p.text for p in parts if p.text), "") or ""
+        request_id = await help_store.create(
+            tx, retiree_id=retiree.id, category=category, priority=priority, assignee_id=retiree.liaison_id,
+            summary=summary[:200], now=now, first_response_due=first_due, resolution_due=resolve_due,
+        )
+        for part in parts:
+            await help_store.add_message(tx, request_id, author="retiree", inbound=part, now=now)
+        await help_store.add_event(tx, request_id, "created", now=now, detail={"priority": priority})
+        if category in MEDICAL_CATEGORIES:  # 患病必访、住院必访
+            await help_store.create_visit_task(tx, retiree_id=retiree.id, liaison_id=retiree.liaison_id,
+                                               request_id=request_id, reason=f"求助单 #{request_id}：{category}",
+                                              now=now)
+        liaison = await staff_store.get(tx, retiree.liaison_id) if retiree.liaison_id else None
+        card = texts.STAFF_HELP_CARD.format(
+            id=request_id, urgent=texts.STAFF_URGENT_MARK if urgent else "", name=retiree.name,
+            retiree_id=retiree.id, category=category, summary=summary[:200] or "（语音或照片）",
+            liaison=liaison.display_name if liaison else texts.NO_LIAISON,
+        )
+        if urgent:  # the liaison hears at once, not only through the group
+            await notify_person(self.core, tx, liaison, card, priority=Priority.INTERACTIVE)
+        await notify_staff(self.core, tx, card, priority=Priority.INTERACTIVE if urgent else Priority.NORMAL,
+                           keyboard=card_buttons(request_id), source=f"{CARD_SOURCE}{request_id}")
+        return request_id
+
+    async def _append(self, tx: Transaction, request: HelpRequest, parts: list[Inbound], now: datetime) -> None:
+        tx.after_commit(self._counted.clear)  # the queue's counts change
+        for part in parts:
+            await help_store.add_message(tx, request.id, author="retiree", inbound=part, now=now)
+        if request.status in ("resolved", "closed"):
+            await help_store.update(tx, request.id, now=now, **self._reopened(request, now))
+            await help_store.add_event(tx, request.id, "reopened", now=now, detail={"by": "retiree"})
+        else:
+            await help_store.add_event(tx, request.id, "retiree_added", now=now, detail={"parts": len(parts)})
+
+    async def _reopen(self, turn: Turn, request: HelpRequest) -> None:
+        turn.tx.after_commit(self._counted.clear)
+        if request.status in ("resolved", "closed"):
+            await help_store.update(turn.tx, request.id, now=turn.now, **self._reopened(request, turn.now))
+            await help_store.add_event(turn.tx, request.id, "reopened", now=turn.now, detail={"by": "retiree"})
+        await turn.show_menu(texts.HELP_REOPENED.format(id=request.id))
+
+    async def reopen_if_recent(self, turn: Turn, inbound: Inbound) -> bool:
+        """Words outside any flow within REOPEN_WITHIN of a resolution belong to that request."""
+        retiree = turn.bound_retiree
+        latest = next(iter(await help_store.for_retiree(turn.tx, retiree.id, limit=1)), None)
+        if latest is None or latest.status not in ("resolved", "closed") or latest.satisfaction is not None:
+            return False
+        finished = latest.resolved_at or latest.closed_at
+        if finished is None or turn.now - finished > REOPEN_WITHIN:
+            return False
+        if await self._answered_typed(turn, latest, inbound):
+            return True
+        await self._append(turn.tx, latest, [inbound], turn.now)
+        await turn.show_menu(texts.HELP_REOPENED.format(id=latest.id))
+        return True
 
     # ---- 我的求助 ----
     async def show_mine(self, turn: Turn) -> None:

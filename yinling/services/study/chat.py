@@ -1,9 +1,14 @@
-"""每日学习, the retiree's side in the chat (mixed into StudyService; yinling/services/study.py has the
-daily push and what staff do).
+"""每日学习, the retiree's side in the chat (a mixin of StudyService; jobs.py has the daily push,
+staff.py what staff do).
 
 The study menu (state `study`) has four big buttons; a quiz asked in the chat also waits for its
 answer (state `study.quiz`), so a typed or captioned answer (A, ａ, 选A, the option's words) counts as
 the tap. Anything else said at either is passed to staff, and the retiree is told so.
+Points: 1 for reading (学完了), 1 for a right answer; each once per piece. A streak counts days with a read.
+
+Chat buttons (inline; stateless, so an old button still does the right thing):
+    study:today · study:piece:{id} · study:done:{id} · study:quiz:{id} · study:ans:{id}:{option}
+    · study:past:{offset} · study:time:{HHMM} · study:stop · study:board:{1|0} · study:mine
 """
 from __future__ import annotations
 
@@ -21,8 +26,7 @@ from yinling.models import (
     StudySubscription,
 )
 from yinling.services import answers
-from yinling.services.core import Core
-from yinling.services.human import HumanService
+from yinling.services.study.base import StudyBase, piece_text
 from yinling.services.turn import Turn, nav_row
 from yinling.store import study as store
 from yinling.store.database import Transaction
@@ -48,11 +52,6 @@ def _clock_label(hhmm: str) -> str:
     return hhmm.lstrip("0") if not hhmm.startswith("00") else hhmm[1:]
 
 
-def piece_text(piece: StudyPiece, heading: str) -> str:
-    text = texts.STUDY_PIECE.format(heading=heading, topic=piece.topic, title=piece.title, body=piece.body)
-    return text + (texts.STUDY_SOURCE.format(source=piece.source) if piece.source else "")
-
-
 def quiz_message(piece: StudyPiece) -> tuple[str, Keyboard]:
     assert piece.quiz is not None
     options = [texts.STUDY_QUIZ_OPTION.format(letter=OPTION_LETTERS[i], text=o)
@@ -62,13 +61,7 @@ def quiz_message(piece: StudyPiece) -> tuple[str, Keyboard]:
     return texts.STUDY_QUIZ.format(question=piece.quiz.question, options="\n".join(options)), keyboard
 
 
-class StudyChat:
-    core: Core
-    human: HumanService
-
-    def _day_label(self, day: date) -> str:
-        return f"{day.month}月{day.day}日"
-
+class StudyChat(StudyBase):
     async def on_menu(self, turn: Turn) -> None:
         await turn.go(STATE)
         sub = await store.subscription(turn.tx, turn.bound_retiree.id)

@@ -1,22 +1,27 @@
-"""活动报名, the retiree's side in the chat (mixed into ActivityService; yinling/services/activities.py
-has sign-ups' bookkeeping, what staff do and the reminders).
+"""活动报名, the retiree's side in the chat (a mixin of ActivityService; staff.py has what staff do,
+jobs.py the reminders and no-shows).
 
 Inline buttons do the work (act:list · act:view · act:join · act:leave · act:quit). When a sign-up asks
 带家属? or 需要接送?, the chat also waits on the question (state act.companion / act.transport, data
 {"activity", "companion"}), so a typed or captioned answer (要, 不带, 需要 ...) counts as the tap, and
 other words are passed to staff while the question is asked again. 确定不去了吗? waits the same way
 (act.leave): 确定 / 不去了 leaves, 不取消了 / 还去 keeps the place.
+
+A sign-up is decided in the chat turn's one write transaction (the writer connection is serialised
+and BEGIN IMMEDIATE also serialises other processes): capacity is never exceeded, a retiree is never
+registered twice (also a UNIQUE constraint), and the waiting list is served in arrival order (`seq`).
+Check-in codes are random (secrets), unique per activity, drawn inside the sign-up's transaction.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
 from yinling import texts
+from yinling.errors import Conflict
 from yinling.models import Activity, ActivityRegistration, Button, Inbound, Keyboard, Retiree
 from yinling.services import answers
-from yinling.services.core import Core
-from yinling.services.human import HumanService
+from yinling.services.activities.base import ActivityBase
 from yinling.services.turn import Turn, main_menu
 from yinling.store import activities as store
 from yinling.store import dialogs as dialog_store
@@ -34,22 +39,17 @@ LEAVE_WORDS: dict[str, bool] = {
 }
 LIST_LIMIT = 10  # activities shown as buttons at once
 MINE_SINCE = timedelta(days=7)  # 我的活动 also shows what ended this past week
+SHORT_CODES_UNTIL = 5000  # four-digit codes (9,000 of them) while fewer registrations; six digits beyond
+CODE_TRIES = 50  # draws of one length before the next; at most ~56% of four-digit codes are ever taken
 
 
-class ActivityChat:
-    core: Core
-    human: HumanService
+def random_code(digits: int) -> str:
+    """A code a retiree shows at the door: `digits` long, no leading zero, unguessable from others."""
+    low = 10 ** (digits - 1)
+    return str(low + secrets.randbelow(9 * low))
 
-    if TYPE_CHECKING:  # ActivityService's
-        def _local(self, moment: datetime) -> datetime: ...
-        def _when(self, activity: Activity) -> str: ...
-        def _deadline(self, activity: Activity) -> str: ...
-        def _seats(self, activity: Activity) -> str: ...
-        async def _register(self, tx: Transaction, activity: Activity, retiree: Retiree,
-                            previous: ActivityRegistration | None, *, status: str, companion: bool, transport: bool,
-                            now: datetime) -> tuple[int, int, str]: ...
-        async def _fill_seats(self, tx: Transaction, activity_id: int, now: datetime) -> int: ...
 
+class ActivityChat(ActivityBase):
     async def on_menu(self, turn: Turn) -> None:
         retiree = turn.bound_retiree
         await turn.go(dialog_store.IDLE)
@@ -276,6 +276,42 @@ class ActivityChat:
         wording = texts.ACT_LEFT if mine.status == "confirmed" else texts.ACT_LEFT_WAITING
         await turn.reply(wording.format(title=activity.title), _back_to_list())
         return texts.ACT_TOAST["left"]
+
+    # ---- the registration a sign-up writes ----
+    async def _register(
+        self, tx: Transaction, activity: Activity, retiree: Retiree, previous: ActivityRegistration | None, *,
+        status: str, companion: bool, transport: bool, now: datetime,
+    ) -> tuple[int, int, str]:
+        """A new registration, or a cancelled one taken up again (at the back of the line).
+        Returns its id, place in the line (seq) and check-in code."""
+        seq = await store.next_seq(tx, activity.id)
+        if previous is None:
+            code = await self._new_code(tx, activity.id)
+            registration_id = await store.insert_registration(
+                tx, activity_id=activity.id, retiree_id=retiree.id, status=status, seq=seq, code=code,
+                companion=companion, needs_transport=transport, now=now)
+        else:
+            code, registration_id = previous.code, previous.id
+            await store.update_registration(
+                tx, previous.id, now=now, status=status, seq=seq, companion=int(companion),
+                needs_transport=int(transport), cancelled_at=None, cancelled_by=None, attendance=None,
+                confirmed_at=now if status == "confirmed" else None,
+            )
+        if status == "confirmed":
+            await self._schedule_reminders(tx, activity, registration_id, now)
+        return registration_id, seq, code
+
+    async def _new_code(self, tx: Transaction, activity_id: int) -> str:
+        """A random code no registration of the activity holds (UNIQUE (activity_id, code)). Drawn
+        and checked inside the sign-up's write transaction, which the single writer and BEGIN
+        IMMEDIATE serialise, so no other sign-up can take it before this one is stored."""
+        short = await store.registration_count(tx, activity_id) < SHORT_CODES_UNTIL
+        for digits in (4, 6) if short else (6,):
+            for _ in range(CODE_TRIES):
+                code = random_code(digits)
+                if not await store.code_taken(tx, activity_id, code):
+                    return code
+        raise Conflict("no free check-in code; try again")  # not with fewer than ~100,000 registrations
 
 
 def _back_to_list() -> Keyboard:

@@ -1,0 +1,27 @@
+"""每日学习: a short piece a day, pushed at the time each retiree chose, with a quiz, points and streaks.
+
+The day's piece is fixed the first time the day needs one (the piece dated that day, else the next
+piece of the queue), so everyone reads the same piece that day.
+The push: every tick, subscribers whose time of today has come and who have no push today get one,
+through the outbox at bulk priority (the sender spreads it over the rate limit). The push row and the
+message are written in one transaction and (retiree, day) is the push table's key, so a push is
+never sent twice for one retiree and day; one due while the process was down goes out at start-up if
+it is still that day, and not after.
+Points: 1 for reading (学完了), 1 for a right answer; each once per piece. A streak counts days with a read.
+
+The package, by job: chat.py (the study menu, quizzes and settings in the chat, with its buttons),
+staff.py (what staff do through any face), jobs.py (the daily push, timed); base.py holds what they
+share. StudyService is the one object the rest of the product sees.
+"""
+from __future__ import annotations
+
+from yinling.services.study.chat import StudyChat
+from yinling.services.study.jobs import StudyJobs
+from yinling.services.study.staff import StudyStaff
+
+
+class StudyService(StudyChat, StudyStaff, StudyJobs):
+    """每日学习 as one service: StudyChat, StudyStaff and StudyJobs over one StudyBase."""
+
+
+__all__ = ["StudyService"]
