@@ -11,6 +11,7 @@ from admin.keys import ROUTE_META, SERVICES
 from yinling.models import Actor
 
 ACTOR = web.RequestKey("actor", Actor)
+ROLE_NAMES = {"admin": "管理员", "liaison": "联系干部", "viewer": "只读账号"}
 TOKEN = web.RequestKey("token", str)
 
 
@@ -34,10 +35,10 @@ async def auth_middleware(request: web.Request, handler) -> web.StreamResponse:
     token = bearer_token(request)
     actor = await request.app[SERVICES].staff.authenticate(token, client_ip(request)) if token else None
     if token is None or actor is None:
-        return error_response(401, "unauthorized", "log in first: Authorization: Bearer <token>",
+        return error_response(401, "unauthorized", "请先登录，并在请求头带上 Authorization: Bearer <token>",
                               headers={"WWW-Authenticate": "Bearer"})
     if actor.role not in route.roles:
-        return error_response(403, "forbidden", f"the {actor.role} role may not do this")
+        return error_response(403, "forbidden", f"{ROLE_NAMES[actor.role]}没有权限做这件事")
     request[ACTOR] = actor
     request[TOKEN] = token
     return await handler(request)

@@ -10,12 +10,15 @@ from pydantic import BaseModel
 from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from admin.keys import ROUTES_KEY
-from admin.parsing import MAX_ID
+from admin.parsing import ISO_MOMENT, MAX_ID, moment_parameters
 
 REF = "#/components/schemas/{model}"
 _PATH_PARAM = re.compile(r"\{(\w+)\}")
 _ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 _PATH_SCHEMAS = {"date": {"type": "string", "format": "date"}}  # path parameters that are not ids
+OFFICE_TIME = ("without an offset: office time (YINLING_TIMEZONE, default Asia/Shanghai), so 2026-12-10T09:00 "
+               "and 2026-12-10 09:00 are 09:00 there; with an offset, as given; answers always carry the "
+               "office's offset (2026-12-10T09:00:00+08:00)")
 
 ERROR_SCHEMA = {
     "type": "object",
@@ -41,7 +44,7 @@ _ERRORS = {
     "409": "Conflicts with the current state",
     "503": "Depends on Telegram, which cannot serve it now",
     "413": "Body too large",
-    "422": "Invalid input; `fields` names each wrong field",
+    "422": "Invalid input; `fields` names each wrong field and says (in Chinese) what is wrong with it",
     "429": "Too many attempts; see Retry-After",
 }
 
@@ -57,6 +60,10 @@ def build_openapi(routes) -> dict[str, Any]:
         models += [(model, "serialization") for _, model in route.also]
     refs, top = models_json_schema(list(dict.fromkeys(models)), ref_template=REF)
     schemas = dict(top.get("$defs", {}))
+    for model in schemas.values():
+        for prop in model.get("properties", {}).values():
+            if any(part.get("format") == "date-time" for part in (prop, *prop.get("anyOf", ()))):
+                _say_office_time(prop)
     schemas["Error"] = ERROR_SCHEMA
     paths: dict[str, dict] = {}
     for route in routes:
@@ -92,7 +99,10 @@ def _operation(route, refs) -> dict[str, Any]:
     if route.query:
         schema = route.query.model_json_schema(ref_template=REF)
         required = set(schema.get("required", []))
+        moments = moment_parameters(route.query)
         for name, prop in schema.get("properties", {}).items():
+            if name in moments:
+                _say_office_time(prop, pattern=ISO_MOMENT)
             parameters.append({"name": name, "in": "query", "required": name in required, "schema": prop})
     if parameters:
         operation["parameters"] = parameters
@@ -115,6 +125,16 @@ def _operation(route, refs) -> dict[str, Any]:
             "content": {"application/json": {"schema": {"$ref": REF.format(model="Error")}}},
         }
     return operation
+
+
+def _say_office_time(prop: dict[str, Any], pattern: str | None = None) -> None:
+    """A moment's field or parameter: say how its time is read and written. A query's moment takes what
+    admin.parsing.parse_query takes (ISO_MOMENT), whatever pattern its model names."""
+    prop["description"] = "; ".join(filter(None, (prop.get("description"), OFFICE_TIME)))
+    if pattern:
+        for part in (prop, *prop.get("anyOf", ())):
+            if "pattern" in part:
+                part["pattern"] = pattern
 
 
 def _success(route, refs) -> dict[str, Any]:

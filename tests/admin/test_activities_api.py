@@ -36,7 +36,7 @@ async def test_publishing_returns_the_activity_with_its_counts(as_admin):
     assert body["title"] == "十二月主题党日" and body["status"] == "published"
     assert (body["capacity"], body["seats_left"], body["confirmed"], body["waiting"]) == (1, 1, 0, 0)
     assert body["audience"] == {"kind": "tags", "tags": ["独居", "高龄"], "liaison_ids": []}
-    assert body["starts_at"] == "2026-11-28T01:00:00Z" and body["notified"] == 0
+    assert body["starts_at"] == "2026-11-28T09:00:00+08:00" and body["notified"] == 0
     listed = await (await as_admin.get("/api/v1/activities")).json()
     assert [a["id"] for a in listed["items"]] == [body["id"]] and listed["total"] == 1
     assert (await (await as_admin.get("/api/v1/activities", params={"when": "past"})).json())["total"] == 0
@@ -47,7 +47,7 @@ async def test_publishing_returns_the_activity_with_its_counts(as_admin):
     ({"signup_deadline": "2026-11-28T10:00:00+08:00"}, "signup_deadline"),
     ({"starts_at": "2020-01-01T09:00:00+08:00", "ends_at": "2020-01-01T10:00:00+08:00",
       "signup_deadline": "2020-01-01T08:00:00+08:00"}, "starts_at"),
-    ({"starts_at": "2026-11-28T09:00:00"}, "starts_at"),  # no timezone
+    ({"starts_at": "2026-11-28 9点"}, "starts_at"),  # not a time (without an offset is office time)
     ({"capacity": 0}, "capacity"),
     ({"title": "   "}, "title"),
     ({"kind": "聚餐"}, "kind"),

@@ -102,7 +102,7 @@ async def test_unknown_fields_and_bad_json_are_refused_naming_them(api):
     resp = await api.post("/api/v1/auth/login", json={"username": "a", "password": "b", "role": "admin"})
     assert resp.status == 422 and "role" in (await resp.json())["error"]["fields"]
     resp = await api.post("/api/v1/auth/login", data=b"{nope", headers={"Content-Type": "application/json"})
-    assert resp.status == 422 and (await resp.json())["error"]["fields"] == {"body": "not valid JSON"}
+    assert resp.status == 422 and (await resp.json())["error"]["fields"] == {"body": "不是有效的 JSON"}
 
 
 async def test_a_huge_body_gets_413(api):

@@ -1,0 +1,70 @@
+"""Help requests (我要求助)."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import Field
+
+from yinling.models.common import Frozen
+
+HELP_CATEGORIES: tuple[str, ...] = ("生活照料", "医疗健康", "住院看病", "房屋维修", "心理关怀", "政策咨询", "其他")
+MEDICAL_CATEGORIES = frozenset({"医疗健康", "住院看病"})  # 患病必访、住院必访: they open a visit task
+HelpStatus = Literal["new", "open", "pending", "resolved", "closed"]
+HelpPriority = Literal["low", "normal", "high", "urgent"]
+Satisfaction = Literal["满意", "基本满意", "不满意"]
+
+
+class HelpRequest(Frozen):
+    id: int
+    retiree_id: int
+    retiree_name: str = ""
+    liaison_id: int | None = None
+    category: str
+    priority: HelpPriority
+    status: HelpStatus
+    assignee_id: int | None = None
+    assignee_name: str | None = None
+    summary: str = ""
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    first_response_due: datetime
+    resolution_due: datetime
+    remind_at: datetime | None = None
+    satisfaction: Satisfaction | None = None
+    satisfaction_comment: str | None = None
+    merged_into: int | None = None
+
+
+class HelpMessage(Frozen):
+    id: int
+    request_id: int
+    author: Literal["retiree", "staff", "note"]
+    staff_id: int | None = None
+    staff_name: str | None = None
+    kind: Literal["text", "voice", "photo", "document"]
+    text: str | None = None
+    file_id: str | None = None
+    created_at: datetime
+
+
+class HelpEvent(Frozen):
+    id: int
+    request_id: int
+    at: datetime
+    staff_id: int | None = None
+    kind: str
+    detail: dict = Field(default_factory=dict)
+
+
+class HelpFilter(Frozen):
+    status: HelpStatus | None = None
+    category: str | None = None
+    priority: HelpPriority | None = None
+    assignee: Literal["me", "unassigned"] | int | None = None
+    retiree_id: int | None = None
+    overdue: bool | None = None
+    q: str | None = None
