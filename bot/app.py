@@ -12,6 +12,8 @@ Handler order (first match wins within a group):
     6. inline button presses
 Updates from one chat are handled one at a time and in order (ChatOrderedProcessor); different
 chats run concurrently. Replayed updates are recognised inside each service transaction.
+The commonest update, a private chat's plain text (4. as text), skips PTB's objects: the intake
+hands it to bot/plain_text.py, which calls what handler 4 calls; keep the two in step.
 """
 from __future__ import annotations
 
@@ -34,6 +36,7 @@ from telegram.ext import (
 from bot.context import BotData, YinlingContext
 from bot.handlers import buttons, messages, onboarding, staff_group, start
 from bot.handlers.errors import on_error
+from bot.plain_text import PlainText
 from bot.request import AiohttpRequest
 from yinling import texts
 from yinling.config import Settings
@@ -52,20 +55,24 @@ class ChatOrderedProcessor(BaseUpdateProcessor):
         self._waiting: dict[int, int] = {}
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        chat = update.effective_chat if isinstance(update, Update) else None
-        if chat is None:
+        if isinstance(update, PlainText):
+            chat_id: int | None = update.chat_id
+        else:
+            chat = update.effective_chat if isinstance(update, Update) else None
+            chat_id = chat.id if chat is not None else None
+        if chat_id is None:
             await coroutine
             return
-        lock = self._locks.setdefault(chat.id, asyncio.Lock())
-        self._waiting[chat.id] = self._waiting.get(chat.id, 0) + 1
+        lock = self._locks.setdefault(chat_id, asyncio.Lock())
+        self._waiting[chat_id] = self._waiting.get(chat_id, 0) + 1
         try:
             async with lock:
                 await coroutine
         finally:
-            self._waiting[chat.id] -= 1
-            if not self._waiting[chat.id]:
-                del self._waiting[chat.id]
-                del self._locks[chat.id]
+            self._waiting[chat_id] -= 1
+            if not self._waiting[chat_id]:
+                del self._waiting[chat_id]
+                del self._locks[chat_id]
 
     async def initialize(self) -> None:
         """Nothing to set up."""

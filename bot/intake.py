@@ -6,6 +6,7 @@ Invariants:
   an update to Telegram only after that, so an acknowledged update is never lost to a crash;
 - updates are handed to the Application in update id order (a restart's backlog first, under
   `_order`), and ChatOrderedProcessor keeps that order within each chat, while chats run concurrently;
+  a private chat's plain text goes through the same processor without PTB's Update (bot/plain_text.py);
 - an update is dispatched at most once per process (`_in_hand` holds it until its processed mark is
   committed); across a crash it may be handled again, which is harmless: every chat turn records its
   update id in processed_updates inside its own transaction (yinling/services/turn.py);
@@ -25,6 +26,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
+from bot.plain_text import PlainText, PlainTextRoute
 from yinling.clock import Clock
 from yinling.models import InboundKind, InboundRecord
 from yinling.store import intake as intake_store
@@ -36,6 +38,7 @@ FLUSH_SECONDS = 0.1  # processed marks are written this often, or sooner when FL
 FLUSH_AT = 200
 RECOVER_PAGE = 1000
 _MESSAGE_KEYS = ("message", "edited_message", "channel_post", "edited_channel_post", "business_message")
+_RAW = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))  # one encoder, not one per update
 
 
 # ---- the channel-neutral columns of an update, read from its JSON --------------------------------
@@ -114,8 +117,10 @@ def record_of(data: Mapping[str, Any], raw: str, *, error: str | None = None) ->
 
 class Intake:
     def __init__(self, application: Application, db: Database, clock: Clock, *,
-                 flush_seconds: float = FLUSH_SECONDS, flush_at: int = FLUSH_AT) -> None:
+                 flush_seconds: float = FLUSH_SECONDS, flush_at: int = FLUSH_AT,
+                 plain_text: PlainTextRoute | None = None) -> None:
         self._app = application
+        self._plain_text = plain_text  # private chats' plain text, handled without PTB's objects
         self._db = db
         self._clock = clock
         self._flush_seconds = flush_seconds
@@ -135,11 +140,11 @@ class Intake:
         new ones to the bot when it is running (otherwise the next start does). Returns the new ids;
         raises if they could not be stored, and then nothing may be acknowledged."""
         records: list[InboundRecord] = []
-        parsed: dict[int, Update] = {}
+        parsed: dict[int, Update | PlainText] = {}
         for data in updates:
-            raw = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+            raw = _RAW.encode(data)
             try:
-                parsed[data["update_id"]] = Update.de_json(dict(data), self._app.bot)
+                parsed[data["update_id"]] = self._readable(data)
             except Exception as exc:  # whatever PTB rejects is kept, marked unparseable
                 log.warning("update %s cannot be parsed (%s): stored, not processed",
                             data["update_id"], type(exc).__name__)
@@ -170,7 +175,7 @@ class Intake:
                 page = await intake_store.unprocessed(self._db, after=after, limit=RECOVER_PAGE)
                 for row in page:
                     try:
-                        update = Update.de_json(json.loads(row.raw or ""), self._app.bot)
+                        update = self._readable(json.loads(row.raw or ""))
                     except Exception as exc:  # parsed when stored; a newer PTB may not
                         self._done[row.update_id] = f"unparseable: {type(exc).__name__}"
                         continue
@@ -207,7 +212,13 @@ class Intake:
     def in_hand(self) -> int:
         return len(self._in_hand)
 
-    def _dispatch(self, update_id: int, update: Update) -> None:
+    def _readable(self, data: Mapping[str, Any]) -> Update | PlainText:
+        """What the handlers are given: PTB's Update, or plain text without it. Raises when PTB
+        cannot parse the update."""
+        plain = self._plain_text.match(data) if self._plain_text is not None else None
+        return plain if plain is not None else Update.de_json(dict(data), self._app.bot)
+
+    def _dispatch(self, update_id: int, update: Update | PlainText) -> None:
         if update_id in self._in_hand:
             return
         self._in_hand.add(update_id)
@@ -215,12 +226,17 @@ class Intake:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _process(self, update_id: int, update: Update) -> None:
+    async def _process(self, update_id: int, update: Update | PlainText) -> None:
         app = self._app
         try:
             # What Application's own update fetcher does per update; handler exceptions go to the
             # error handlers inside process_update (record_error among them).
-            await app.update_processor.process_update(update, app.process_update(update))
+            if isinstance(update, PlainText):
+                assert self._plain_text is not None
+                work = self._plain_text.handle(update)
+            else:
+                work = app.process_update(update)
+            await app.update_processor.process_update(update, work)
         except Exception as exc:  # a failure outside the handlers
             log.error("processing update %s failed: %s", update_id, type(exc).__name__)
             self._errors.setdefault(update_id, f"processing: {type(exc).__name__}")

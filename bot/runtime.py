@@ -4,12 +4,14 @@ outbox sender. `yinling serve` starts one; the e2e tests start one against the s
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from urllib.parse import urlparse
 
 from bot.app import ALLOWED_UPDATES, build_application, register_commands
 from bot.context import YinlingContext
 from bot.intake import Intake
+from bot.plain_text import PlainTextRoute
 from bot.polling import Poller
 from bot.sender import Sender, SendLimits
 from bot.transport import TelegramTransport
@@ -17,6 +19,12 @@ from yinling.config import Settings
 from yinling.services import Services
 
 log = logging.getLogger(__name__)
+# Python's collector makes a young-generation pass for every 700 new container objects, and now and
+# then a full pass over everything PTB, pydantic and aiohttp keep. Handling one update makes
+# hundreds (models, dicts, coroutines, request objects), so at the default the collector took 5-10%
+# of the bot's CPU under bench/inbound.py; at this first threshold, a few passes a second.
+# Set while the bot runs (a serving process's lifetime), the previous thresholds put back at stop.
+GC_THRESHOLD = (10_000, 10, 10)
 
 
 def webhook_path(settings: Settings) -> str:
@@ -32,7 +40,8 @@ class BotRuntime:
         self.polling = not settings.webhook_url
         # No PTB Updater in either mode: it acknowledges updates before they are stored.
         self.application = build_application(settings, services, polling=False)
-        self.intake = Intake(self.application, services.core.db, services.core.clock)
+        self.intake = Intake(self.application, services.core.db, services.core.clock,
+                             plain_text=PlainTextRoute(self.application, settings.staff_chat_id))
         self.application.add_error_handler(self.intake.record_error)  # after the one that apologises
         self.poller = (Poller(self.application.bot, self.intake, allowed_updates=ALLOWED_UPDATES)
                        if self.polling else None)
@@ -44,8 +53,11 @@ class BotRuntime:
             poll_seconds=settings.outbox_poll_seconds,
         )
         self._sender_task: asyncio.Task | None = None
+        self._gc_threshold: tuple[int, int, int] | None = None
 
     async def start(self) -> None:
+        self._gc_threshold = gc.get_threshold()
+        gc.set_threshold(*GC_THRESHOLD)
         # The sender first: replies queued before a restart go out even if Telegram is slow to answer.
         self._sender_task = asyncio.create_task(self.sender.run(), name="outbox-sender")
         await self.application.initialize()
@@ -88,6 +100,9 @@ class BotRuntime:
         if self._sender_task is not None:
             await asyncio.gather(self._sender_task, return_exceptions=True)
         await self.application.shutdown()
+        if self._gc_threshold is not None:
+            gc.set_threshold(*self._gc_threshold)
+            self._gc_threshold = None
         log.info("bot stopped")
 
 

@@ -140,7 +140,6 @@ class Sender:
         self._stopping = False
         self._grace = 10.0
         self._confirming = True
-        self._stopped = asyncio.Event()
         self.sent_count = 0
         services.core.outbox.on_enqueue(self._on_enqueue)
 
@@ -158,7 +157,6 @@ class Sender:
             await asyncio.gather(confirmer, return_exceptions=True)
             await self._flush_confirms()
             await self._release_local()
-            self._stopped.set()
 
     async def stop(self, grace: float = 10.0) -> None:
         """Stop taking work; in-flight sends get `grace` seconds to finish."""
@@ -397,6 +395,3 @@ class Sender:
         if ids:
             await self.delivery.do_release(ids)
             log.info("gave %d unsent messages back to the queue", len(ids))
-
-    async def wait_stopped(self) -> None:
-        await self._stopped.wait()

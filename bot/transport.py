@@ -10,10 +10,18 @@ One outbox row is one Bot API call: the outbox cuts long texts into rows when th
 bypasses `Outbox.enqueue`, or queued before the outbox cut texts) remembers, in this process, how
 many of its calls went through, so a retry resumes after the last delivered part instead of
 sending the first one again.
+
+Text goes to the Bot API as one JSON post through the bot's own request object (PTB's, so its
+timeouts and its mapping of answers to exceptions hold) rather than through `Bot.send_message`:
+that renders the keyboard into PTB objects and back into JSON for every message, and parses
+Telegram's whole answer, keyboard included, into a Message of which we keep only the id. Those
+two were over half the time of a send (profiled under bench/inbound.py). A keyboard's JSON is made
+once, with PTB's own serialisation, and reused. Media stay on PTB's methods (uploads, file ids).
 """
 from __future__ import annotations
 
 import functools
+import json
 import warnings
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -23,10 +31,12 @@ from typing import Literal, Protocol
 
 from telegram import Bot, InputFile, Message
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.request import RequestData
+from telegram.request._requestparameter import RequestParameter  # what Bot._do_post builds its data from
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.keyboards import render
-from yinling.models import QueuedMessage
+from yinling.models import Keyboard, QueuedMessage
 from yinling.text_split import TELEGRAM_CAPTION_LIMIT, TELEGRAM_TEXT_LIMIT, split_text, utf16_len
 
 TEXT_LIMIT = TELEGRAM_TEXT_LIMIT  # Telegram counts UTF-16 code units
@@ -114,8 +124,9 @@ class TelegramTransport:
             # Every message, replies too: a paid broadcast may use up the free 30/s allowance (the
             # sandbox assumes it does; Telegram does not say), and a reply must not wait behind it.
             extra["allow_paid_broadcast"] = True
-        markup = render(message.keyboard)
-        steps = self._steps(message, markup, extra)
+        if message.media is None and utf16_len(message.text) <= TEXT_LIMIT:  # nearly every row
+            return await self._send_text(message.chat_id, message.text, markup_json(message.keyboard), extra)
+        steps = self._steps(message, extra)
         if len(steps) == 1:
             return await steps[0]()
         done, last_id = self._progress.get(message.id, (0, None))
@@ -124,26 +135,28 @@ class TelegramTransport:
             self._progress[message.id] = (index + 1, last_id)
         return last_id
 
-    def _steps(self, message: QueuedMessage, markup, extra: dict) -> list[Callable[[], Awaitable[int | None]]]:
+    def _steps(self, message: QueuedMessage, extra: dict) -> list[Callable[[], Awaitable[int | None]]]:
         """The Bot API calls `message` takes, in order, the keyboard on the last."""
-        text_fits = utf16_len(message.text) <= TEXT_LIMIT
         if message.media is None:
-            pieces = [message.text] if text_fits else split_text(message.text, TEXT_LIMIT)
+            pieces = split_text(message.text, TEXT_LIMIT) if utf16_len(message.text) > TEXT_LIMIT else [message.text]
             media_steps: list[Callable[[], Awaitable[int | None]]] = []
         elif utf16_len(message.text) <= CAPTION_LIMIT:
+            markup = render(message.keyboard)
             return [lambda: self._send_media(message, message.text or None, markup, extra)]
         else:
             pieces = split_text(message.text, TEXT_LIMIT)
             media_steps = [lambda: self._send_media(message, None, None, extra)]
-        last = len(pieces) - 1
+        last, markup_text = len(pieces) - 1, markup_json(message.keyboard)
         return media_steps + [
-            functools.partial(self._send_text, message.chat_id, piece, markup if i == last else None, extra)
+            functools.partial(self._send_text, message.chat_id, piece, markup_text if i == last else None, extra)
             for i, piece in enumerate(pieces)
         ]
 
-    async def _send_text(self, chat_id: int, text: str, markup, extra: dict) -> int | None:
-        sent = await self.bot.send_message(chat_id, text, reply_markup=markup, **extra)
-        return sent.message_id
+    async def _send_text(self, chat_id: int, text: str, markup: str | None, extra: dict) -> int | None:
+        params = {"chat_id": chat_id, "text": text, "reply_markup": markup, **extra}
+        data = RequestData([RequestParameter.from_input(key, value) for key, value in params.items()])
+        sent = await self.bot.request.post(f"{self.bot.base_url}/sendMessage", request_data=data)
+        return sent.get("message_id") if isinstance(sent, dict) else None
 
     async def _send_media(self, message: QueuedMessage, caption: str | None, markup, extra: dict) -> int | None:
         media = message.media
@@ -160,6 +173,13 @@ class TelegramTransport:
         if isinstance(payload, InputFile) and media.path and (file_id := _file_id(sent, media.kind)):
             self._uploaded[media.path] = file_id
         return sent.message_id
+
+
+@functools.lru_cache(maxsize=512)
+def markup_json(keyboard: Keyboard | None) -> str | None:
+    """The reply_markup parameter PTB would send for `keyboard` (most replies carry one of a few)."""
+    markup = render(keyboard)
+    return None if markup is None else json.dumps(markup.to_dict())
 
 
 def _file_id(sent, kind: str) -> str | None:

@@ -158,19 +158,36 @@ async def test_an_unparseable_update_is_stored_processed_and_never_handled(db, c
     assert stored.processed_at is not None and recorder.handled == []
 
 
-async def test_what_was_stored_before_a_start_is_handled_first_and_in_order(db, clock):
+async def test_what_was_stored_before_a_start_is_handled_first_and_in_order(db, clock, monkeypatch):
     # Stored while no bot was running (a crash after storing, or webhooks before the start).
     before = Intake(Recorder().app, db, clock)
     await before.receive([message(502, text="二"), message(501, text="一")])
     await before.receive([message(503, text="三")])
     assert [r.update_id for r in await intake_store.unprocessed(db)] == [501, 502, 503]
 
+    # The start is held once it has read the backlog, so the next update surely arrives meanwhile
+    # (left to chance, it was sometimes stored before that read and counted in the backlog).
+    backlog_read, go_on = asyncio.Event(), asyncio.Event()
+    read_backlog = intake_store.unprocessed
+
+    async def held_after_reading(*args, **kwargs):
+        rows = await read_backlog(*args, **kwargs)
+        backlog_read.set()
+        await go_on.wait()
+        return rows
+
+    monkeypatch.setattr(intake_store, "unprocessed", held_after_reading)
     recorder = Recorder()
     intake = await intake_for(recorder, db, clock)
     started = asyncio.create_task(intake.start())
-    await asyncio.sleep(0)
-    await intake.receive([message(504, text="四")])  # arrives during the start: waits its turn
-    assert await started == 3
+    await backlog_read.wait()
+    receiving = asyncio.create_task(intake.receive([message(504, text="四")]))  # arrives during the start
+    while await intake_store.get(db, 504) is None:  # stored: now it waits its turn
+        await asyncio.sleep(0.001)
+    assert recorder.handled == []
+    go_on.set()
+    assert await started == 3 and await receiving == [504]
+    monkeypatch.undo()
     await intake.stop()
     assert recorder.handled == [(CHAT, "一"), (CHAT, "二"), (CHAT, "三"), (CHAT, "四")]
     assert await intake_store.unprocessed(db) == []

@@ -7,12 +7,13 @@ retiree got the first part dozens of times.
 from __future__ import annotations
 
 import asyncio
-from types import SimpleNamespace
+import json
 
-from telegram.error import BadRequest, ChatMigrated, RetryAfter
+from telegram import Bot
+from telegram.request import BaseRequest
 
 from bot.sender import Sender, SendLimits
-from bot.transport import Failed, RetryLater, Sent, TelegramTransport
+from bot.transport import Failed, RetryLater, Sent, TelegramTransport, Unreachable
 from tests.fakes import FakeTransport
 from yinling.models import Keyboard, MediaRef, OutgoingMessage, Priority, QueuedMessage
 from yinling.store import outbox as outbox_store
@@ -100,21 +101,45 @@ async def test_a_permanent_400_is_failed_once_and_the_next_part_still_goes(servi
     assert (row["attempts"], row["error"]) == (1, "400: Bad Request: message is too long")
 
 
-# ---- the Telegram transport, with a stand-in for PTB's Bot ----
+# ---- the Telegram transport: PTB's Bot over a stand-in for the Bot API's HTTP answers ----
 
-class FakeBot:
-    """Answers send_message like PTB's Bot; `refuse[n]` is raised on the n-th call (from 0)."""
+class FakeApi(BaseRequest):
+    """Answers sendMessage as the Bot API does; `refuse[n]` is the (status, body) of the n-th call
+    (from 0), so PTB itself turns it into the exception the transport meets."""
 
-    def __init__(self, refuse: dict[int, Exception] | None = None) -> None:
+    def __init__(self, refuse: dict[int, tuple[int, dict]] | None = None) -> None:
         self.refuse = refuse or {}
         self.calls: list[tuple[str, object]] = []
 
-    async def send_message(self, chat_id, text, reply_markup=None, **extra):
+    @property
+    def read_timeout(self) -> float:
+        return 5.0
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+    async def do_request(self, url, method, request_data=None, **timeouts) -> tuple[int, bytes]:
+        assert url.endswith("/sendMessage") and request_data is not None
+        params = json.loads(request_data.json_payload)
         index = len(self.calls)
-        self.calls.append((text, reply_markup))
+        self.calls.append((params["text"], params.get("reply_markup")))
         if index in self.refuse:
-            raise self.refuse.pop(index)
-        return SimpleNamespace(message_id=100 + index)
+            status, body = self.refuse.pop(index)
+            return status, json.dumps({"ok": False, "error_code": status, **body}).encode()
+        message = {"message_id": 100 + index, "date": 0, "chat": {"id": int(params["chat_id"]), "type": "private"},
+                   "text": params["text"]}
+        return 200, json.dumps({"ok": True, "result": message}).encode()
+
+
+def fake_bot(refuse: dict[int, tuple[int, dict]] | None = None) -> tuple[Bot, FakeApi]:
+    api = FakeApi(refuse)
+    return Bot("123:fake", request=api, get_updates_request=FakeApi()), api
+
+
+RETRY_AFTER_1 = (429, {"description": "Too Many Requests: retry after 1", "parameters": {"retry_after": 1}})
 
 
 def queued(text: str, keyboard: Keyboard | None = KEYBOARD, outbox_id: int = 1) -> QueuedMessage:
@@ -123,30 +148,45 @@ def queued(text: str, keyboard: Keyboard | None = KEYBOARD, outbox_id: int = 1) 
 
 
 async def test_the_transport_makes_one_call_for_a_row_that_fits():
-    bot = FakeBot()
+    bot, api = fake_bot()
     outcome = await TelegramTransport(bot).deliver(queued("您好"))
-    assert outcome == Sent(100) and len(bot.calls) == 1 and bot.calls[0][1] is not None
+    assert outcome == Sent(100) and len(api.calls) == 1
+    assert json.loads(api.calls[0][1]) == {  # what PTB itself sends for the keyboard
+        "keyboard": [[{"text": "✅ 确认提交", "request_contact": False}, {"text": "重新说", "request_contact": False}]],
+        "resize_keyboard": True, "is_persistent": True}
 
 
 async def test_a_row_queued_too_long_resumes_after_its_last_delivered_part():
     """Rows written around Outbox.enqueue (or before it cut texts) still reach the chat once each."""
-    bot = FakeBot(refuse={1: RetryAfter(1)})
+    bot, api = fake_bot(refuse={1: RETRY_AFTER_1})
     transport = TelegramTransport(bot)
     first = await transport.deliver(queued(LONG))
-    assert isinstance(first, RetryLater) and first.rate_limited
+    assert isinstance(first, RetryLater) and first.rate_limited and first.after == 1
     second = await transport.deliver(queued(LONG))
-    texts = [text for text, _ in bot.calls]
+    texts = [text for text, _ in api.calls]
     assert texts[1] == texts[2] and len(texts) == 4 and len(set(texts)) == 3  # part 2 twice, the rest once
     assert "\n\n".join(texts[i] for i in (0, 2, 3)) == LONG
-    assert [markup is not None for _, markup in bot.calls] == [False, False, False, True]
+    assert [markup is not None for _, markup in api.calls] == [False, False, False, True]
     assert second == Sent(103)
 
 
 async def test_400s_are_permanent_failures_including_a_migrated_group():
-    too_long = await TelegramTransport(FakeBot({0: BadRequest("Message is too long")})).deliver(queued("x"))
+    bot, _ = fake_bot({0: (400, {"description": "Bad Request: message is too long"})})
+    too_long = await TelegramTransport(bot).deliver(queued("x"))
     assert too_long == Failed("400: Message is too long")
-    migrated = await TelegramTransport(FakeBot({0: ChatMigrated(-100123)})).deliver(queued("x"))
+    bot, _ = fake_bot({0: (400, {"description": "Bad Request: group chat was upgraded to a supergroup chat",
+                                 "parameters": {"migrate_to_chat_id": -100123}})})
+    migrated = await TelegramTransport(bot).deliver(queued("x"))
     assert isinstance(migrated, Failed) and migrated.error.startswith("400: ")
+
+
+async def test_blocked_is_unreachable_and_a_5xx_is_tried_again():
+    bot, _ = fake_bot({0: (403, {"description": "Forbidden: bot was blocked by the user"}),
+                       1: (502, {"description": "Bad Gateway"})})
+    transport = TelegramTransport(bot)
+    blocked = await transport.deliver(queued("x"))
+    assert isinstance(blocked, Unreachable) and blocked.reason == "blocked"
+    assert isinstance(await transport.deliver(queued("x")), RetryLater)
 
 
 class Running:

@@ -18,6 +18,9 @@ from yinling.store.rows import Reader, to_model
 _COLUMNS = "update_id, chat_id, user_id, kind, text, file_id, received_at, processed_at, error"
 
 
+_INSERT_CHUNK = 200  # rows per INSERT statement: 10 parameters each, well under SQLite's limit
+
+
 async def insert_many(db: Database, records: Sequence[InboundRecord], *, now: datetime) -> list[int]:
     """Store a batch in one transaction; returns the ids that were new, in the batch's order (an
     update stored before, by an earlier delivery, is left as it was and not returned). A record
@@ -25,20 +28,29 @@ async def insert_many(db: Database, records: Sequence[InboundRecord], *, now: da
     if not records:
         return []
     received = to_iso(now)
-    new: list[int] = []
+    inserted: set[int] = set()
     async with db.transaction() as tx:
-        for record in records:
-            row = await tx.fetch_one(
+        # One statement for many rows: a poll brings up to 100 updates, and a statement each cost
+        # more than storing them.
+        for start in range(0, len(records), _INSERT_CHUNK):
+            chunk = records[start:start + _INSERT_CHUNK]
+            params: list = []
+            for r in chunk:
+                params += (r.update_id, r.chat_id, r.user_id, r.kind, r.text, r.file_id, r.raw, received,
+                           received if r.error else None, r.error)
+            rows = await tx.fetch_all(
                 "INSERT INTO inbound_updates"
                 " (update_id, chat_id, user_id, kind, text, file_id, raw, received_at, processed_at, error)"
-                " VALUES (:u, :chat, :user, :kind, :text, :file, :raw, :now, :processed, :error)"
+                f" VALUES {', '.join(['(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'] * len(chunk))}"
                 " ON CONFLICT (update_id) DO NOTHING RETURNING update_id",
-                {"u": record.update_id, "chat": record.chat_id, "user": record.user_id, "kind": record.kind,
-                 "text": record.text, "file": record.file_id, "raw": record.raw, "now": received,
-                 "processed": received if record.error else None, "error": record.error},
+                params,
             )
-            if row is not None:
-                new.append(row[0])
+            inserted.update(row[0] for row in rows)
+    new: list[int] = []
+    for record in records:  # the batch's order; an id twice in one batch was stored once
+        if record.update_id in inserted:
+            inserted.discard(record.update_id)
+            new.append(record.update_id)
     return new
 
 
@@ -55,7 +67,8 @@ async def unprocessed(conn: Reader, *, after: int | None = None, limit: int = 10
 async def mark_processed(db: Database, done: Iterable[tuple[int, str | None]], *, now: datetime) -> None:
     """Mark handled updates processed, with why one failed (`error`, never personal data), in one
     transaction. Rows processed already keep their first outcome."""
-    rows = [{"u": update_id, "error": error, "now": to_iso(now)} for update_id, error in done]
+    stamp = to_iso(now)
+    rows = [{"u": update_id, "error": error, "now": stamp} for update_id, error in done]
     if not rows:
         return
     await db.write_many(

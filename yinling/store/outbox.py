@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -20,21 +21,37 @@ from yinling.store.rows import Reader
 _RETURNING = "id, chat_id, retiree_id, text, keyboard, media, priority, attempts, source"
 
 
+# The sender claims every row it sends, so reading a row must be cheap: the few keyboards and media
+# refs that nearly every row repeats are parsed from their JSON once (the models are frozen, so
+# rows may share them; the transport then finds each keyboard's Bot API JSON by the same object).
+_PRIORITIES = {int(p): p for p in Priority}
+
+
+@functools.lru_cache(maxsize=512)
+def _keyboard(raw: str) -> Keyboard:
+    return Keyboard.model_validate_json(raw)
+
+
+@functools.lru_cache(maxsize=512)
+def _media(raw: str) -> MediaRef:
+    return MediaRef.model_validate_json(raw)
+
+
 def _queued_from_row(row) -> QueuedMessage:
     return QueuedMessage(
         id=row["id"],
         chat_id=row["chat_id"],
         retiree_id=row["retiree_id"],
         text=row["text"],
-        keyboard=Keyboard.model_validate_json(row["keyboard"]) if row["keyboard"] else None,
-        media=MediaRef.model_validate_json(row["media"]) if row["media"] else None,
-        priority=Priority(row["priority"]),
+        keyboard=_keyboard(row["keyboard"]) if row["keyboard"] else None,
+        media=_media(row["media"]) if row["media"] else None,
+        priority=_PRIORITIES[row["priority"]],
         attempts=row["attempts"],
         source=row["source"],
     )
 
 
-def _insert_params(message: OutgoingMessage, now: datetime, not_before: datetime | None) -> dict:
+def _insert_params(message: OutgoingMessage, now: str, not_before: str) -> dict:
     return {
         "chat": message.chat_id,
         "retiree": message.retiree_id,
@@ -43,8 +60,8 @@ def _insert_params(message: OutgoingMessage, now: datetime, not_before: datetime
         "media": message.media.model_dump_json() if message.media else None,
         "priority": int(message.priority),
         "source": message.source,
-        "not_before": to_iso(not_before or now),
-        "now": to_iso(now),
+        "not_before": not_before,
+        "now": now,
     }
 
 
@@ -58,13 +75,16 @@ _INSERT = (
 async def insert(
     tx: Transaction, message: OutgoingMessage, *, now: datetime, not_before: datetime | None = None
 ) -> int:
-    return await tx.execute(_INSERT, _insert_params(message, now, not_before))
+    stamp = to_iso(now)
+    return await tx.execute(_INSERT, _insert_params(message, stamp, to_iso(not_before) if not_before else stamp))
 
 
 async def insert_many(
     tx: Transaction, messages: Iterable[OutgoingMessage], *, now: datetime, not_before: datetime | None = None
 ) -> None:
-    await tx.executemany(_INSERT, (_insert_params(m, now, not_before) for m in messages))
+    stamp = to_iso(now)
+    due = to_iso(not_before) if not_before else stamp
+    await tx.executemany(_INSERT, (_insert_params(m, stamp, due) for m in messages))
 
 
 async def claim(
