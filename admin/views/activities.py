@@ -145,7 +145,7 @@ class CheckinBody(Strict):
     @model_validator(mode="after")
     def _one(self) -> CheckinBody:
         if (self.retiree_id is None) == (self.code is None):
-            raise ValueError("give exactly one of retiree_id and code")
+            raise ValueError("retiree_id 和 code 请只填一个")
         return self
 
 

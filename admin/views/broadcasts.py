@@ -41,13 +41,13 @@ class BroadcastAudienceBody(Strict):
         if self.kind in ("everyone", "tags", "party_members", "liaisons"):
             problem = audience_problem(self.kind, self.tags, self.liaison_ids)
             if problem is None and (self.activity_id is not None or self.retiree_ids):
-                problem = f"audience kind '{self.kind}' takes no activity_id or retiree_ids"
+                problem = f"kind 是 {self.kind} 时，不能给 activity_id 或 retiree_ids"
         elif self.tags or self.liaison_ids:
-            problem = f"audience kind '{self.kind}' takes no tags or liaison_ids"
+            problem = f"kind 是 {self.kind} 时，不能给 tags 或 liaison_ids"
         elif (self.kind == "activity") != (self.activity_id is not None):
-            problem = "give activity_id with kind 'activity' only"
+            problem = "activity_id 只在 kind 是 activity 时给，而且那时必须给"
         elif (self.kind == "retirees") != bool(self.retiree_ids):
-            problem = "give retiree_ids with kind 'retirees' only"
+            problem = "retiree_ids 只在 kind 是 retirees 时给，而且那时不能为空"
         else:
             problem = None
         if problem:
@@ -153,8 +153,9 @@ class AttachmentOut(BaseModel):
 
 def _report(data: dict) -> BroadcastReport:
     return BroadcastReport(broadcast=BroadcastOut(**data["broadcast"].model_dump()), report=Counts(**data["counts"]),
-                           failures=data["failures"], unreachable=data["unreachable"],
-                           not_acknowledged=data["not_acknowledged"])
+                           failures=[Failure(**f.model_dump()) for f in data["failures"]],
+                           unreachable=[Unreachable(**u.model_dump()) for u in data["unreachable"]],
+                           not_acknowledged=[Pending(**p.model_dump()) for p in data["not_acknowledged"]])
 
 
 async def create_broadcast(request: web.Request) -> web.Response:

@@ -79,7 +79,7 @@ def _path_date(request: web.Request) -> Date:
             return Date.fromisoformat(raw)
     except ValueError:
         pass
-    raise _in_chinese(InvalidInput("date", fields={"date": "not a real day"}))
+    raise _in_chinese(InvalidInput("日期不对", fields={"date": "不是真实的日子"}))
 
 
 def year_out(view: YearView) -> YearOut:

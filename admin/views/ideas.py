@@ -95,7 +95,7 @@ def period(request: web.Request, start: str | None, end: str | None, *, default_
     tz = request.app[SERVICES].core.clock.tz
     begins, ends = query_moment("from", start, default_start, tz), query_moment("to", end, default_end, tz)
     if begins is not None and ends is not None and begins >= ends:
-        raise InvalidInput("from must be before to", fields={"from": "not before to"})
+        raise InvalidInput("开始时间（from）要早于结束时间（to）", fields={"from": "要早于 to"})
     return begins, ends
 
 
@@ -151,4 +151,4 @@ async def stats(request: web.Request) -> web.Response:
                         default_end=until)
     assert start is not None and end is not None
     figures = await services.ideas.stats(actor_of(request), start, end)
-    return respond(IdeaStats.model_validate(figures).model_dump(mode="json", by_alias=True))
+    return respond(IdeaStats.model_validate(figures), by_alias=True)

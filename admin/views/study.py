@@ -124,9 +124,9 @@ def _day(name: str, value: str | None) -> date | None:
     try:
         day = date.fromisoformat(value) if value else None
     except ValueError:
-        raise InvalidInput(f"{name} is not a real date", fields={name: "not a real date"}) from None
+        raise InvalidInput(f"{name} 不是真实的日期", fields={name: "不是真实的日期，例如 2026-11-22"}) from None
     if problems := window_problems(**{name: day}):
-        raise InvalidInput(f"{name} is out of range", fields=problems)
+        raise InvalidInput(f"{name} 超出了允许的范围", fields=problems)
     return day
 
 
@@ -173,10 +173,10 @@ async def study_stats(request: web.Request) -> web.Response:
     services = request.app[SERVICES]
     until = _day("to", query.to) or services.core.clock.today()
     since = _day("from", query.from_) or until - timedelta(days=29)
-    figures = await services.study.stats(since=since, until=until)
-    days = [DayFigures(**d, read_rate=_ratio(d["read_by_pushed"], d["pushed"]),
-                       accuracy=_ratio(d["correct"], d["answered"])) for d in figures["days"]]
-    pieces = [PieceFigures(**p, read_rate=_ratio(p["readers"], p["pushed"]),
-                           accuracy=_ratio(p["correct"], p["answered"])) for p in figures["pieces"]]
+    by_day, by_piece = await services.study.stats(since=since, until=until)
+    days = [DayFigures(**d.model_dump(), read_rate=_ratio(d.read_by_pushed, d.pushed),
+                       accuracy=_ratio(d.correct, d.answered)) for d in by_day]
+    pieces = [PieceFigures(**p.model_dump(), read_rate=_ratio(p.readers, p.pushed),
+                           accuracy=_ratio(p.correct, p.answered)) for p in by_piece]
     stats = StudyStats.model_validate({"from": since, "to": until, "days": days, "pieces": pieces})
-    return respond(stats.model_dump(mode="json", by_alias=True))
+    return respond(stats, by_alias=True)

@@ -113,7 +113,7 @@ async def test_a_liaison_sends_only_attachments_they_uploaded_and_another_is_as_
         resp = await send(as_li, **body)
         assert resp.status == 404, await resp.text()
         assert await resp.json() == await missing.json()  # the same answer: nothing says that it exists
-        assert (await resp.json())["error"]["fields"] == {"attachment_id": "no such attachment of yours"}
+        assert (await resp.json())["error"]["fields"] == {"attachment_id": "找不到您上传的这个附件"}
     assert await db.fetch_value("SELECT count(*) FROM broadcasts") == 0
     assert (await send(as_wang, attachment_id=wangs)).status == 201  # their own
     assert (await send(as_admin, attachment_id=wangs)).status == 201  # an admin may use anyone's

@@ -143,7 +143,7 @@ async def test_the_chat_list_survives_an_activity_stored_at_the_edge_of_the_cale
 async def test_moving_a_piece_to_a_day_before_today_is_422_naming_publish_on(as_admin):
     piece = await (await as_admin.post("/api/v1/study/pieces", json=PIECE)).json()
     resp = await as_admin.patch(f"/api/v1/study/pieces/{piece['id']}", json={"publish_on": "2026-11-22"})
-    assert resp.status == 422 and fields_of(await resp.json()) == {"publish_on": "must be today or later"}
+    assert resp.status == 422 and fields_of(await resp.json()) == {"publish_on": "日期已经过去了，应是今天或以后"}
 
 
 async def test_a_piece_that_went_out_keeps_its_day_but_its_text_may_still_be_corrected(api, as_admin, db, clock):

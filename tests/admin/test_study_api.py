@@ -107,7 +107,7 @@ async def test_import_json_adds_all_and_a_bad_file_adds_nothing_with_a_row_repor
     resp = await upload(as_admin, bad, "pieces.json")
     assert resp.status == 422
     error = (await resp.json())["error"]
-    assert error["fields"] == {"file": "has bad rows"}
+    assert error["fields"] == {"file": "有需要改正的行"}
     assert [(r["line"], r["column"]) for r in error["rows"]] == [(2, "主题"), (3, "正文")]
     assert (await (await as_admin.get("/api/v1/study/pieces")).json())["total"] == 2
     for data, name in ((b"{not json", "x.json"), (b"hello", "x.txt"), (b"[1, 2]", "x.json")):

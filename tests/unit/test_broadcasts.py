@@ -54,7 +54,7 @@ async def test_everyone_reachable_gets_one_bulk_notice_and_the_rest_are_listed_t
     assert (row["priority"], row["chat_id"]) == (Priority.BULK, 8201)
     report = await services.broadcasts.report(office_admin, broadcast.id)
     assert (report["counts"]["recipients"], report["counts"]["not_in_chat"], report["counts"]["queued"]) == (4, 1, 3)
-    assert [(u["name"], u["liaison_name"], u["phone"]) for u in report["unreachable"]] == [
+    assert [(u.name, u.liaison_name, u.phone) for u in report["unreachable"]] == [
         ("钱学文", "王芳", "13800000009")]
     assert broadcast.status == "sending" and broadcast.recipients == 4
 
@@ -96,7 +96,7 @@ async def test_a_liaison_reaches_only_their_own_retirees(services, office):
     with pytest.raises(Forbidden) as others:
         await services.broadcasts.do_create(wang, draft(audience=BroadcastAudience(
             kind="retirees", retiree_ids=(office["zhang"], office["zhao"]))))
-    assert others.value.fields == {"audience.retiree_ids": f"not yours: {office['zhao']}"}
+    assert others.value.fields == {"audience.retiree_ids": f"不是您联系的老同志：{office['zhao']}"}
     with pytest.raises(Forbidden):
         await services.broadcasts.do_create(wang, draft(audience=BroadcastAudience(
             kind="liaisons", liaison_ids=(office["liu"],))))
@@ -117,7 +117,7 @@ async def test_nobody_in_the_audience_is_refused_naming_it(services, office_admi
     with pytest.raises(InvalidInput) as empty:
         await services.broadcasts.do_create(office_admin,
                                             draft(audience=BroadcastAudience(kind="tags", tags=("失能",))))
-    assert empty.value.fields == {"audience": "nobody is in it"}
+    assert empty.value.fields == {"audience": "这个范围里没有人"}
 
 
 async def test_acknowledged_once_and_only_by_a_recipient(services, office_admin, office, db):
@@ -139,7 +139,7 @@ async def test_remind_goes_to_those_who_have_not_acknowledged(services, office_a
     broadcast = await services.broadcasts.do_create(office_admin, draft(require_ack=True))
     await ChatPerson(services, db, 8201, office["zhang"]).press(f"bc:ack:{broadcast.id}")
     report = await services.broadcasts.report(office_admin, broadcast.id)
-    assert {p["name"] for p in report["not_acknowledged"]} == {"李秀兰", "赵德明"}
+    assert {p.name for p in report["not_acknowledged"]} == {"李秀兰", "赵德明"}
     _, queued = await services.broadcasts.do_remind(office_admin, broadcast.id)
     assert queued == 2
     rows = await db.fetch_all("SELECT retiree_id, text FROM outbox WHERE source = ?",
@@ -178,7 +178,7 @@ async def test_a_scheduled_notice_goes_when_due_and_not_if_cancelled(services, o
     assert await services.broadcasts.do_send_due() == 0  # once
     with pytest.raises(InvalidInput) as past:
         await services.broadcasts.do_create(office_admin, draft(schedule_at=clock.now() - timedelta(minutes=1)))
-    assert past.value.fields == {"schedule_at": "must be in the future"}
+    assert past.value.fields == {"schedule_at": "应是以后的时间"}
 
 
 async def test_the_report_counts_sent_failed_and_blocked(services, office_admin, office, db, clock):
@@ -194,9 +194,9 @@ async def test_the_report_counts_sent_failed_and_blocked(services, office_admin,
     report = await services.broadcasts.report(office_admin, broadcast.id)
     counts = report["counts"]
     assert (counts["sent"], counts["blocked"], counts["failed"]) == (1, 1, 1)
-    assert [f["error"] for f in report["failures"]] == ["403: Forbidden: bot was blocked by the user",
+    assert [f.error for f in report["failures"]] == ["403: Forbidden: bot was blocked by the user",
                                                         "400: Bad Request: chat not found"]
-    assert {u["name"] for u in report["unreachable"]} == {"李秀兰", "钱学文"}
+    assert {u.name for u in report["unreachable"]} == {"李秀兰", "钱学文"}
     assert report["broadcast"].status == "done"
 
 

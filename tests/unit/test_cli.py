@@ -36,7 +36,7 @@ def test_staff_accounts_are_created_listed_and_changed(env, monkeypatch, capsys)
     [
         (("staff", "create", "x", "--role", "admin", "--password-stdin"), "short\n", "至少要 10 个字符"),
         (("staff", "create", "x", "--role", "liaison", "--password-stdin"), "qwerty123\n", "password"),
-        (("staff", "set-role", "nobody", "viewer"), "", "no staff named 'nobody'"),
+        (("staff", "set-role", "nobody", "viewer"), "", "没有用户名为「nobody」的工作人员"),
         (("roster", "import", "missing.xlsx"), "", "no such file"),
     ],
 )

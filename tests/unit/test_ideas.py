@@ -255,7 +255,7 @@ def test_the_lifecycle_is_the_one_the_office_follows():
 def test_noted_needs_a_reason_named_reply():
     with pytest.raises(InvalidInput) as refused:
         IdeaService.check_review(idea_in("reviewing"), "noted", " ")
-    assert refused.value.fields == {"reply": "required for noted (the reason)"}
+    assert refused.value.fields == {"reply": "设为 noted 时必填，写明原因"}
 
 
 async def test_every_change_reaches_the_submitter_with_its_words_and_is_audited(zhang, services, admin, db):
@@ -361,7 +361,7 @@ async def test_merges_that_cannot_be_are_refused_naming_the_field(zhang, service
     await services.ideas.do_merge(admin, b, a)
     with pytest.raises(Conflict) as into_merged:
         await services.ideas.do_merge(admin, c, b)
-    assert into_merged.value.fields["into"] == f"merged into #{a}: merge into that one"
+    assert into_merged.value.fields["into"] == f"它已合并到 #{a}，请合并到那一条"
     with pytest.raises(Conflict) as twice:
         await services.ideas.do_merge(admin, b, c)
     assert "id" in twice.value.fields

@@ -323,7 +323,7 @@ async def test_one_piece_per_date_and_none_in_the_past(services, office_admin):
     assert "publish_on" in taken.value.fields
     with pytest.raises(InvalidInput) as past:
         await services.study.do_create(office_admin, piece(publish_on=TODAY - timedelta(days=1)))
-    assert past.value.fields == {"publish_on": "must be today or later"}
+    assert past.value.fields == {"publish_on": "日期已经过去了，应是今天或以后"}
 
 
 async def test_a_piece_that_went_out_keeps_its_day_but_its_words_may_be_fixed(services, office_admin, db):

@@ -10,6 +10,7 @@ from yinling.models.activities import (
     ActivityFields,
     ActivityKind,
     ActivityRegistration,
+    DueReminder,
     RegistrationStatus,
 )
 from yinling.models.audiences import (
@@ -26,6 +27,9 @@ from yinling.models.broadcasts import (
     BroadcastAudienceKind,
     BroadcastDraft,
     BroadcastStatus,
+    FailedNotice,
+    UnacknowledgedRecipient,
+    UnreachableRecipient,
 )
 from yinling.models.calendar import (
     CalendarDay,
@@ -63,6 +67,7 @@ from yinling.models.ideas import (
     IdeaNote,
     IdeaPart,
     IdeaStatus,
+    ReceivedIdea,
 )
 from yinling.models.inbox import (
     ConversationEntry,
@@ -126,7 +131,9 @@ from yinling.models.study import (
     PUSH_TIMES,
     STUDY_TOPICS,
     Quiz,
+    StudyDayCounts,
     StudyPiece,
+    StudyPieceCounts,
     StudyPieceFields,
     StudyProgress,
     StudyRead,

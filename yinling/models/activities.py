@@ -72,3 +72,16 @@ class ActivityRegistration(Frozen):
     confirmed_at: datetime | None = None
     cancelled_at: datetime | None = None
     cancelled_by: Literal["retiree", "staff"] | None = None
+
+
+class DueReminder(Frozen):
+    """A reminder whose time has come, with what deciding and writing it needs."""
+
+    id: int
+    kind: Literal["eve", "soon"]  # the evening before, or shortly before it starts
+    registration_id: int
+    registration_status: RegistrationStatus
+    code: str
+    retiree_id: int
+    chat_id: int | None = None  # None: not in the chat
+    activity_id: int

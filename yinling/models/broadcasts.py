@@ -65,6 +65,33 @@ class Broadcast(BroadcastDraft):
     updated_at: datetime
 
 
+class FailedNotice(Frozen):
+    """A notice the sender gave up on, with the reason it gave."""
+
+    retiree_id: int
+    name: str
+    liaison_id: int | None = None
+    error: str | None = None
+
+
+class UnreachableRecipient(Frozen):
+    """A recipient the notice could not reach in the chat: for their liaison to phone."""
+
+    retiree_id: int
+    name: str
+    liaison_id: int | None = None
+    liaison_name: str | None = None
+    phone: str | None = None  # their first phone
+
+
+class UnacknowledgedRecipient(Frozen):
+    """A reachable recipient who has not tapped 已阅."""
+
+    retiree_id: int
+    name: str
+    liaison_id: int | None = None
+
+
 class Attachment(Frozen):
     id: int
     kind: Literal["photo", "document"]

@@ -63,6 +63,15 @@ class IdeaEvent(Frozen):
     other_id: int | None = None
 
 
+class ReceivedIdea(Frozen):
+    """What the figures need of one idea received in a period: its field and its status now."""
+
+    field: IdeaField
+    status: IdeaStatus
+    created_at: datetime
+    adopted_at: datetime | None = None
+
+
 class IdeaFilter(Frozen):
     status: IdeaStatus | None = None
     field: IdeaField | None = None

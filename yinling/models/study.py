@@ -69,3 +69,28 @@ class StudyProgress(Frozen):
     days_this_month: int
     points_this_month: int
     read_today: bool
+
+
+class StudyDayCounts(Frozen):
+    """One day's piece and what came of it: pushes, reads by those pushed, all readers, quiz answers."""
+
+    day: date
+    piece_id: int
+    title: str
+    pushed: int
+    read_by_pushed: int  # of those pushed that day, how many read it, whenever
+    readers: int  # everyone who read the piece (also from 往期回顾)
+    answered: int
+    correct: int
+
+
+class StudyPieceCounts(Frozen):
+    """One piece pushed or read in a period, and what came of it within the period."""
+
+    piece_id: int
+    title: str
+    topic: StudyTopic
+    pushed: int
+    readers: int
+    answered: int
+    correct: int

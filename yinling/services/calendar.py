@@ -161,7 +161,7 @@ class CalendarService:
         try:
             days, problems = parse_days(filename, data)
         except CalendarFileError as exc:
-            raise InvalidInput(f"file: {exc}", fields={"file": str(exc)}) from None
+            raise InvalidInput(f"文件有问题：{exc}", fields={"file": str(exc)}) from None
         if problems or not days:
             problems = problems or [RowProblem(1, None, "文件里没有日子")]
             lines = len({p.line for p in problems})

@@ -174,13 +174,13 @@ class InboxService:
     async def visible_retiree(self, actor: Actor, retiree_id: int, conn: Reader | None = None) -> Retiree:
         retiree = await retiree_store.get(conn or self.core.db, retiree_id)
         if retiree is None or (actor.scope_liaison_id is not None and retiree.liaison_id != actor.scope_liaison_id):
-            raise NotFound("no such retiree")
+            raise NotFound("没有这位老同志")
         return retiree
 
     async def visible_message(self, actor: Actor, message_id: int, conn: Reader | None = None) -> InboxMessage:
         found = await inbox_store.message(conn or self.core.db, message_id)
         if found is None or (actor.scope_liaison_id is not None and found.liaison_id != actor.scope_liaison_id):
-            raise NotFound("no such message")
+            raise NotFound("找不到这条消息")
         return found
 
     async def conversation(self, actor: Actor, retiree_id: int, *, before: datetime | None, limit: int
@@ -194,13 +194,13 @@ class InboxService:
         """A staff message, delivered verbatim under the writer's name; the retiree's next words
         outside any flow come back to the writer."""
         if not text.strip():
-            raise InvalidInput("a message needs words", fields={"text": "不能为空"})
+            raise InvalidInput("消息内容不能为空", fields={"text": "不能为空"})
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
             retiree = await self.visible_retiree(actor, retiree_id, tx)
             chat_id = await retiree_store.chat_of(tx, retiree.id)  # read inside: they may have just left
             if chat_id is None:
-                raise Conflict("the retiree is not in the chat; phone them",
+                raise Conflict("这位老同志还没有在聊天里验证，发不了消息，请打电话联系",
                                fields={"retiree_id": "还没有在聊天里验证，请打电话联系"})
             outbox_id = await self.core.outbox.enqueue(tx, OutgoingMessage(
                 chat_id=chat_id, retiree_id=retiree.id, priority=Priority.NORMAL,
@@ -216,7 +216,7 @@ class InboxService:
         async with self.core.db.transaction() as tx:
             message = await self.visible_message(actor, message_id, tx)
             if not await inbox_store.set_handled(tx, message.id, staff_id=actor.staff.id, now=self.core.clock.now()):
-                raise Conflict("already handled", fields={"id": "这条消息已经处理过了"})
+                raise Conflict("这条消息已经处理过了", fields={"id": "这条消息已经处理过了"})
             await audit(self.core, tx, actor, "inbox.handled", target_type="message", target_id=message.id)
         return await self.visible_message(actor, message_id)
 
@@ -225,9 +225,10 @@ class InboxService:
             message = await self.visible_message(actor, message_id, tx)
             staff = await staff_store.get(tx, staff_id)
             if staff is None or not staff.active or staff.role == "viewer":
-                raise InvalidInput("no such staff member to assign", fields={"staff_id": "不是在岗的管理员或联系干部"})
+                raise InvalidInput("只能指派给在岗的管理员或联系干部",
+                                   fields={"staff_id": "不是在岗的管理员或联系干部"})
             if actor.role == "liaison" and staff_id != actor.staff.id:
-                raise InvalidInput("a liaison assigns messages to themselves only",
+                raise InvalidInput("联系干部只能把消息指派给自己",
                                    fields={"staff_id": "只能指派给自己"})
             await inbox_store.set_assignee(tx, message.id, staff_id)
             await audit(self.core, tx, actor, "inbox.assign", target_type="message", target_id=message.id,
@@ -243,15 +244,15 @@ class InboxService:
         retiree = await self.visible_retiree(actor, retiree_id)
         entry = await intake_store.get(self.core.db, update_id)
         if entry is None or retiree.telegram_chat_id is None or entry.chat_id != retiree.telegram_chat_id:
-            raise NotFound("no such media")
+            raise NotFound("找不到这个语音、图片或文件")
         return await self._fetch(actor, entry.kind, entry.file_id, source, "retiree", retiree.id)
 
     async def _fetch(self, actor: Actor, kind: str, file_id: str | None, source: MediaSource | None,
                      target_type: str, target_id: int) -> tuple[bytes, str]:
         if file_id is None or kind not in CONTENT_TYPES:
-            raise NotFound("no such media")
+            raise NotFound("找不到这个语音、图片或文件")
         if source is None:
-            raise MediaUnavailable("fetching media needs the bot's token (YINLING_TELEGRAM_TOKEN)")
+            raise MediaUnavailable("没有配置机器人的令牌（YINLING_TELEGRAM_TOKEN），取不到语音和图片，请联系技术人员")
         async with self.core.db.transaction() as tx:
             await audit(self.core, tx, actor, "inbox.media", target_type=target_type, target_id=target_id,
                         detail={"kind": kind})

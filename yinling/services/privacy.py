@@ -122,7 +122,7 @@ class PrivacyService:
     async def get(self, request_id: int) -> PrivacyRequest:
         request = await privacy_store.get(self.core.db, request_id)
         if request is None:
-            raise NotFound("no such privacy request")
+            raise NotFound("找不到这条删除信息的申请")
         return request
 
     async def do_complete(self, actor: Actor, request_id: int) -> PrivacyRequest:
@@ -144,9 +144,9 @@ class PrivacyService:
     async def do_reject(self, actor: Actor, request_id: int, reason: str) -> PrivacyRequest:
         reason = reason.strip()
         if not reason:
-            raise InvalidInput("a rejection needs its reason", fields={"reason": "不能为空：老同志会看到原因"})
+            raise InvalidInput("驳回时请写明原因", fields={"reason": "不能为空：老同志会看到原因"})
         if len(reason) > REASON_LIMIT:
-            raise InvalidInput("the reason is too long", fields={"reason": f"最多 {REASON_LIMIT} 个字"})
+            raise InvalidInput(f"原因太长了，最多 {REASON_LIMIT} 个字", fields={"reason": f"最多 {REASON_LIMIT} 个字"})
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
             request = await self._pending(tx, request_id)
@@ -167,9 +167,9 @@ class PrivacyService:
         """Read inside the deciding transaction: two admins deciding at once, one wins."""
         request = await privacy_store.get(tx, request_id)
         if request is None:
-            raise NotFound("no such privacy request")
+            raise NotFound("找不到这条删除信息的申请")
         if request.status != "pending":
-            raise Conflict(f"the request is {request.status} already",
+            raise Conflict(f"这条申请已经{_DECIDED[request.status]}了",
                            fields={"status": f"已经{_DECIDED[request.status]}了"})
         return request
 

@@ -40,7 +40,8 @@ class RegistrationService:
         binds and decides, so two approvals cannot both pass the checks."""
         self._admin_only(actor)
         if (retiree_id is None) == (new_retiree is None):
-            raise InvalidInput("give either retiree_id or new_retiree", fields={"retiree_id": "one of the two"})
+            raise InvalidInput("retiree_id 和 new_retiree 请只填一个",
+                               fields={"retiree_id": "和 new_retiree 二选一，只填一个"})
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
             tx.after_commit(self.roster.forget_totals)
@@ -48,10 +49,10 @@ class RegistrationService:
             if retiree_id is not None:
                 record = await retiree_store.get_record(tx, retiree_id)
                 if record is None:
-                    raise NotFound("no such retiree", fields={"retiree_id": "no such retiree"})
+                    raise NotFound("没有这位老同志", fields={"retiree_id": "没有这位老同志"})
                 if record.telegram_bound:
-                    raise Conflict("that retiree is already bound to a Telegram account",
-                                   fields={"retiree_id": "already bound"})
+                    raise Conflict("这位老同志的记录已经绑定了聊天账号，不能再绑定",
+                                   fields={"retiree_id": "已经绑定过了"})
                 await self._check_phones(tx, {registration.phone: "phone"}, keep=retiree_id)
             else:
                 values = dict(new_retiree or {})
@@ -96,12 +97,12 @@ class RegistrationService:
     def _admin_only(actor: Actor) -> None:
         """A registration shows a phone number and decides who a chat speaks for: an admin's call."""
         if actor.role != "admin":
-            raise Forbidden("only an admin decides a registration")
+            raise Forbidden("只有管理员才能处理登记申请")
 
     async def _pending(self, tx: Transaction, registration_id: int) -> PendingRegistration:
         registration = await registration_store.get(tx, registration_id)
         if registration is None or registration.status != "pending":
-            raise NotFound("no such pending registration")
+            raise NotFound("找不到这条待处理的登记申请")
         return registration
 
     async def _check_phones(self, tx: Transaction, phones: dict[str, str], *, keep: int | None) -> None:
@@ -110,6 +111,6 @@ class RegistrationService:
         for phone, field in phones.items():
             holders = [r.id for r in await retiree_store.find_by_phone(tx, phone)]
             if holders and keep not in holders:
-                raise Conflict(f"{field} is already on another retiree's record", fields={
+                raise Conflict(f"{field} 里的手机号已登记在别的老同志名下", fields={
                     field: f"{mask_phone(phone)} 已登记在编号 {'、'.join(map(str, holders))} 的老同志名下；"
                            "如确是本人，请绑定到该记录"})

@@ -124,7 +124,7 @@ class StaffService:
             async with self.core.db.transaction() as tx:  # the attempt stays recorded as a failure
                 await audit(self.core, tx, None, "login", target_type="staff",
                             target_id=staff.id if staff else None, result="failed", ip=ip, actor_name=username)
-            raise Unauthorized("wrong username or password")
+            raise Unauthorized("用户名或密码不对")
         assert staff is not None  # ok implies it
         settings = self.core.settings
         token = secrets.token_urlsafe(32)
@@ -203,9 +203,10 @@ class StaffService:
         self._check_password(password, role)
         plain_name = username.replace("_", "").replace(".", "").replace("-", "")
         if not username or len(username) > 64 or not plain_name.isalnum():
-            raise InvalidInput("username: letters, digits, '.', '-' and '_' only", fields={"username": "invalid"})
+            raise InvalidInput("用户名（username）只能用字母、汉字、数字和 . - _，最多 64 个字符",
+                               fields={"username": "只能用字母、汉字、数字和 . - _，最多 64 个字符"})
         if await staff_store.get_by_username(self.core.db, username):
-            raise Conflict(f"staff {username!r} exists", fields={"username": "taken"})
+            raise Conflict(f"用户名「{username}」已经有人用了", fields={"username": "已经有人用了"})
         password_hash = await passwords.hash_off_loop(password)
         async with self.core.db.transaction() as tx:
             staff_id = await staff_store.insert(
@@ -246,21 +247,22 @@ class StaffService:
     async def _existing(self, username: str) -> Staff:
         staff = await staff_store.get_by_username(self.core.db, username)
         if staff is None:
-            raise NotFound(f"no staff named {username!r}")
+            raise NotFound(f"没有用户名为「{username}」的工作人员")
         return staff
 
     @staticmethod
     def _check_role(role: str) -> None:
         if role not in ROLES:
-            raise InvalidInput(f"role must be one of {', '.join(ROLES)}", fields={"role": "unknown role"})
+            raise InvalidInput(f"角色（role）只能是 {'、'.join(ROLES)}", fields={"role": "不认识这个角色"})
 
     @staticmethod
     def _check_password(password: str, role: str) -> None:
         """Every face that sets a password comes through here (the `yinling staff` commands today)."""
         least = MIN_ADMIN_PASSWORD if role == "admin" else MIN_PASSWORD
         if not password.strip():
-            raise InvalidInput(texts.PASSWORD_BLANK, fields={"password": "blank"})
+            raise InvalidInput(texts.PASSWORD_BLANK, fields={"password": "不能只有空格"})
         if len(password) < least:
-            raise InvalidInput(texts.PASSWORD_TOO_SHORT.format(least=least), fields={"password": "too short"})
+            raise InvalidInput(texts.PASSWORD_TOO_SHORT.format(least=least),
+                               fields={"password": f"至少要 {least} 个字符"})
         if passwords.is_common(password):
-            raise InvalidInput(texts.PASSWORD_COMMON, fields={"password": "too common"})
+            raise InvalidInput(texts.PASSWORD_COMMON, fields={"password": "太常见，请换一个"})

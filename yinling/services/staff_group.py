@@ -88,7 +88,7 @@ class StaffGroupService:
     async def do_link(self, username: str, telegram_user_id: int) -> Staff:
         staff = await staff_store.get_by_username(self.core.db, username)
         if staff is None:
-            raise NotFound(f"no staff named {username!r}")
+            raise NotFound(f"没有用户名为「{username}」的工作人员")
         async with self.core.db.transaction() as tx:
             await staff_store.link_telegram(tx, staff.id, telegram_user_id)
         return staff

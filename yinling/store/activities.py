@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from yinling.clock import to_iso
-from yinling.models import Activity, ActivityFields, ActivityRegistration
+from yinling.models import Activity, ActivityFields, ActivityRegistration, DueReminder
 from yinling.store.database import Transaction
 from yinling.store.rows import Reader, set_columns, to_model
 
@@ -250,9 +250,9 @@ async def drop_pending_reminders(tx: Transaction, activity_id: int) -> None:
     )
 
 
-async def due_reminders(conn: Reader, *, now: datetime, limit: int) -> list:
+async def due_reminders(conn: Reader, *, now: datetime, limit: int) -> list[DueReminder]:
     """Reminders whose time has come, with what deciding and writing them needs."""
-    return await conn.fetch_all(
+    rows = await conn.fetch_all(
         "SELECT m.id, m.kind, g.id AS registration_id, g.status AS registration_status, g.code, g.retiree_id,"
         " r.telegram_chat_id AS chat_id, a.id AS activity_id"
         " FROM activity_reminders m JOIN activity_registrations g ON g.id = m.registration_id"
@@ -260,6 +260,7 @@ async def due_reminders(conn: Reader, *, now: datetime, limit: int) -> list:
         " WHERE m.done_at IS NULL AND m.due_at <= :now ORDER BY m.due_at, m.id LIMIT :n",
         {"now": to_iso(now), "n": limit},
     )
+    return [to_model(DueReminder, r) for r in rows]
 
 
 async def finish_reminders(tx: Transaction, done: list[tuple[int, str]], *, now: datetime) -> None:

@@ -6,11 +6,20 @@ import json
 from datetime import date, datetime
 
 from yinling.clock import to_iso
-from yinling.models import Attachment, Broadcast, BroadcastAudience, BroadcastDraft, Priority
+from yinling.models import (
+    Attachment,
+    Broadcast,
+    BroadcastAudience,
+    BroadcastDraft,
+    FailedNotice,
+    Priority,
+    UnacknowledgedRecipient,
+    UnreachableRecipient,
+)
 from yinling.store import audiences
 from yinling.store.database import Transaction
 from yinling.store.retirees import LIVE
-from yinling.store.rows import Reader
+from yinling.store.rows import Reader, to_model
 
 _STATUS = (
     "CASE WHEN b.status = 'sending' AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.source IN"
@@ -186,17 +195,17 @@ async def report_counts(conn: Reader, broadcast_id: int) -> dict[str, int]:
     return counts
 
 
-async def failures(conn: Reader, broadcast_id: int, *, liaison: int | None) -> list[dict]:
+async def failures(conn: Reader, broadcast_id: int, *, liaison: int | None) -> list[FailedNotice]:
     """Notices that failed, with the reason."""
     scope = " AND r.liaison_id = :l" if liaison is not None else ""
     rows = await conn.fetch_all(
         "SELECT o.retiree_id, r.name, r.liaison_id, o.error FROM outbox o JOIN retirees r ON r.id = o.retiree_id"
         f" WHERE o.source = :s AND o.status = 'failed'{scope} ORDER BY o.retiree_id",
         {"s": source(broadcast_id), "l": liaison})
-    return [dict(row) for row in rows]
+    return [to_model(FailedNotice, r) for r in rows]
 
 
-async def unreachable(conn: Reader, broadcast_id: int, *, liaison: int | None) -> list[dict]:
+async def unreachable(conn: Reader, broadcast_id: int, *, liaison: int | None) -> list[UnreachableRecipient]:
     """Recipients the notice could not reach in the chat (not in it when sent, blocked, left): for
     their liaisons to phone."""
     scope = " AND r.liaison_id = :l" if liaison is not None else ""
@@ -209,17 +218,18 @@ async def unreachable(conn: Reader, broadcast_id: int, *, liaison: int | None) -
         " AND (o.error LIKE '403:%blocked%' OR o.error LIKE '403:%deactivated%')))"
         f"{scope} ORDER BY r.liaison_id, r.id",
         {"b": broadcast_id, "s": source(broadcast_id), "l": liaison})
-    return [dict(row) for row in rows]
+    return [to_model(UnreachableRecipient, r) for r in rows]
 
 
-async def not_acknowledged(conn: Reader, broadcast_id: int, *, liaison: int | None) -> list[dict]:
+async def not_acknowledged(conn: Reader, broadcast_id: int, *,
+                           liaison: int | None) -> list[UnacknowledgedRecipient]:
     """Reachable recipients who have not tapped 已阅."""
     scope = " AND r.liaison_id = :l" if liaison is not None else ""
     rows = await conn.fetch_all(
         "SELECT r.id AS retiree_id, r.name, r.liaison_id FROM broadcast_recipients x JOIN retirees r"
         f" ON r.id = x.retiree_id WHERE x.broadcast_id = :b AND x.reachable = 1 AND x.acked_at IS NULL{scope}"
         " ORDER BY r.liaison_id, r.id", {"b": broadcast_id, "l": liaison})
-    return [dict(row) for row in rows]
+    return [to_model(UnacknowledgedRecipient, r) for r in rows]
 
 
 # ---- attachments ----

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from yinling.clock import to_iso
-from yinling.models import Idea, IdeaEvent, IdeaFilter, IdeaNote, IdeaPart, Inbound
+from yinling.models import Idea, IdeaEvent, IdeaFilter, IdeaNote, IdeaPart, Inbound, ReceivedIdea
 from yinling.store.database import Transaction
 from yinling.store.rows import Reader, set_columns, to_model
 
@@ -165,7 +165,8 @@ async def page(conn: Reader, filters: IdeaFilter, *, scope_liaison_id: int | Non
     return [to_model(Idea, r) for r in rows], total["n"] if total else 0
 
 
-async def for_stats(conn: Reader, *, start: datetime, end: datetime, scope_liaison_id: int | None) -> list[dict]:
+async def for_stats(conn: Reader, *, start: datetime, end: datetime,
+                    scope_liaison_id: int | None) -> list[ReceivedIdea]:
     """What the statistics need of each idea received in [start, end)."""
     scope = "AND r.liaison_id = :scope" if scope_liaison_id is not None else ""
     rows = await conn.fetch_all(
@@ -174,4 +175,4 @@ async def for_stats(conn: Reader, *, start: datetime, end: datetime, scope_liais
         {"start": to_iso(start), "end": to_iso(end),
          **({"scope": scope_liaison_id} if scope_liaison_id is not None else {})},
     )
-    return [dict(zip(r.keys(), r, strict=True)) for r in rows]
+    return [to_model(ReceivedIdea, r) for r in rows]

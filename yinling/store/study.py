@@ -7,10 +7,18 @@ from itertools import pairwise
 from typing import Literal
 
 from yinling.clock import to_iso
-from yinling.models import StudyPiece, StudyPieceFields, StudyProgress, StudyRead, StudySubscription
+from yinling.models import (
+    StudyDayCounts,
+    StudyPiece,
+    StudyPieceCounts,
+    StudyPieceFields,
+    StudyProgress,
+    StudyRead,
+    StudySubscription,
+)
 from yinling.store.database import Transaction
 from yinling.store.retirees import LIVE
-from yinling.store.rows import Reader, iso_date
+from yinling.store.rows import Reader, iso_date, to_model
 
 _SELECT_PIECE = "SELECT p.*, d.day AS shown_on FROM study_pieces p LEFT JOIN study_days d ON d.piece_id = p.id"
 PieceState = Literal["all", "dated", "queued", "shown", "withdrawn"]
@@ -255,7 +263,7 @@ async def leaderboard(conn: Reader, *, since: date, limit: int | None) -> list[t
 
 
 # ---- figures ----
-async def stats_by_day(conn: Reader, *, since: date, until: date) -> list[dict]:
+async def stats_by_day(conn: Reader, *, since: date, until: date) -> list[StudyDayCounts]:
     """Per day: the day's piece, pushes, how many of those pushed read it, quiz answers and right ones."""
     rows = await conn.fetch_all(
         "SELECT d.day, d.piece_id, p.title,"
@@ -268,10 +276,10 @@ async def stats_by_day(conn: Reader, *, since: date, until: date) -> list[dict]:
         " FROM study_days d JOIN study_pieces p ON p.id = d.piece_id"
         " WHERE d.day >= :since AND d.day <= :until ORDER BY d.day",
         {"since": since.isoformat(), "until": until.isoformat()})
-    return [dict(row) for row in rows]
+    return [to_model(StudyDayCounts, r) for r in rows]
 
 
-async def stats_by_piece(conn: Reader, *, since: date, until: date) -> list[dict]:
+async def stats_by_piece(conn: Reader, *, since: date, until: date) -> list[StudyPieceCounts]:
     """Per piece read or pushed in the period: pushes, readers, quiz answers and right ones."""
     params = {"since": since.isoformat(), "until": until.isoformat()}
     rows = await conn.fetch_all(
@@ -288,4 +296,4 @@ async def stats_by_piece(conn: Reader, *, since: date, until: date) -> list[dict
         "   AND v.day BETWEEN :since AND :until)"
         " OR EXISTS (SELECT 1 FROM study_reads t WHERE t.piece_id = p.id AND t.read_on BETWEEN :since AND :until)"
         " ORDER BY p.id", params)
-    return [dict(row) for row in rows]
+    return [to_model(StudyPieceCounts, r) for r in rows]

@@ -311,7 +311,7 @@ class ActivityChat(ActivityBase):
                 code = random_code(digits)
                 if not await store.code_taken(tx, activity_id, code):
                     return code
-        raise Conflict("no free check-in code; try again")  # not with fewer than ~100,000 registrations
+        raise Conflict("暂时分不出签到码，请再试一次")  # not with fewer than ~100,000 registrations
 
 
 def _back_to_list() -> Keyboard:

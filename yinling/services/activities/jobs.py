@@ -7,7 +7,7 @@ repeats a reminder, and two processes never both send one.
 from __future__ import annotations
 
 from yinling import texts
-from yinling.models import Activity, Button, Keyboard, OutgoingMessage, Priority
+from yinling.models import Activity, Button, DueReminder, Keyboard, OutgoingMessage, Priority
 from yinling.services.activities.base import ActivityBase
 from yinling.store import activities as store
 
@@ -27,26 +27,26 @@ class ActivityJobs(ActivityBase):
                 due = await store.due_reminders(tx, now=now, limit=REMINDER_BATCH)
                 if not due:
                     return sent
-                activities = {i: await store.get(tx, i, counted=False) for i in {row["activity_id"] for row in due}}
+                activities = {i: await store.get(tx, i, counted=False) for i in {r.activity_id for r in due}}
                 messages, done = [], []
-                for row in due:
-                    activity = activities[row["activity_id"]]
+                for reminder in due:
+                    activity = activities[reminder.activity_id]
                     wanted = (activity is not None and activity.status == "published" and now < activity.starts_at
-                              and row["registration_status"] == "confirmed" and row["chat_id"] is not None)
-                    done.append((row["id"], "sent" if wanted else "skipped"))
-                    if wanted and activity is not None:  # wanted implies it; said for the type checker
-                        messages.append(self._reminder(activity, row))
+                              and reminder.registration_status == "confirmed" and reminder.chat_id is not None)
+                    done.append((reminder.id, "sent" if wanted else "skipped"))
+                    if wanted and activity is not None and reminder.chat_id is not None:  # wanted implies both
+                        messages.append(self._reminder(activity, reminder, reminder.chat_id))
                 await store.finish_reminders(tx, done, now=now)
                 await self.core.outbox.enqueue_many(tx, messages)
             sent += len(messages)
 
-    def _reminder(self, activity: Activity, row) -> OutgoingMessage:
+    def _reminder(self, activity: Activity, reminder: DueReminder, chat_id: int) -> OutgoingMessage:
         start = self._local(activity.starts_at)
-        template = texts.ACT_REMIND_EVE if row["kind"] == "eve" else texts.ACT_REMIND_SOON
+        template = texts.ACT_REMIND_EVE if reminder.kind == "eve" else texts.ACT_REMIND_SOON
         return OutgoingMessage(
-            chat_id=row["chat_id"], retiree_id=row["retiree_id"], priority=Priority.NORMAL,
+            chat_id=chat_id, retiree_id=reminder.retiree_id, priority=Priority.NORMAL,
             text=template.format(time=texts.clock_label(start), title=activity.title, place=activity.place,
-                                 code=row["code"]),
+                                 code=reminder.code),
             keyboard=Keyboard.inline([Button(label=texts.LEAVE_BUTTON, action=f"act:leave:{activity.id}")]),
             source=f"activity:{activity.id}",
         )

@@ -49,23 +49,23 @@ class ActivityStaff(ActivityBase):
                      starts_changed: bool) -> None:
         liaison = actor.scope_liaison_id
         if liaison is not None and fields.audience.kind == "liaisons" and set(fields.audience.liaison_ids) != {liaison}:
-            raise Forbidden("a liaison's activity is for their own retirees only",
-                            fields={"audience.liaison_ids": "only your own id"})
+            raise Forbidden("联系干部发布的活动只能面向自己联系的老同志",
+                            fields={"audience.liaison_ids": "只能填您自己的编号"})
         problems = window_problems(starts_at=fields.starts_at, ends_at=fields.ends_at,
                                    signup_deadline=fields.signup_deadline)
         if starts_changed and fields.starts_at <= now:
-            problems.setdefault("starts_at", "must be in the future")
+            problems.setdefault("starts_at", "应是以后的时间")
         if fields.ends_at <= fields.starts_at:
-            problems["ends_at"] = "must be after starts_at"
+            problems["ends_at"] = "应晚于开始时间（starts_at）"
         if fields.signup_deadline > fields.starts_at:
-            problems["signup_deadline"] = "must not be after starts_at"
+            problems["signup_deadline"] = "不能晚于开始时间（starts_at）"
         if fields.audience.kind == "liaisons":
             for liaison_id in fields.audience.liaison_ids:
                 staff = await staff_store.get(conn, liaison_id)
                 if staff is None or staff.role != "liaison":
-                    problems["audience.liaison_ids"] = f"{liaison_id} is not a liaison"
+                    problems["audience.liaison_ids"] = f"编号 {liaison_id} 不是联系干部"
         if problems:
-            raise InvalidInput(f"invalid {', '.join(problems)}", fields=problems)
+            raise InvalidInput(f"这些字段需要改正：{'、'.join(problems)}", fields=problems)
 
     async def get(self, activity_id: int, actor: Actor | None = None) -> Activity:
         """The activity; with `actor`, only one they may see (a liaison: not another liaison's)."""
@@ -75,7 +75,7 @@ class ActivityStaff(ActivityBase):
         activity = await store.get(conn, activity_id)
         liaison = actor.scope_liaison_id if actor is not None else None
         if activity is None or (liaison is not None and activity.created_by_liaison not in (None, liaison)):
-            raise NotFound("no such activity")
+            raise NotFound("找不到这个活动")
         return activity
 
     async def _changeable(self, tx: Transaction, actor: Actor, activity_id: int) -> Activity:
@@ -83,7 +83,7 @@ class ActivityStaff(ActivityBase):
         or who published it."""
         activity = await self._get(tx, activity_id, actor)
         if actor.role != "admin" and activity.created_by != actor.staff.id:
-            raise Forbidden("only the one who published an activity, or an admin, changes or cancels it")
+            raise Forbidden("只有发布这个活动的人或管理员才能修改、取消它")
         return activity
 
     async def page(self, *, when: store.When, kind: str | None, page: int, per_page: int,
@@ -136,13 +136,13 @@ class ActivityStaff(ActivityBase):
             # this one waited for the write lock is neither revived nor overwritten with stale fields.
             before = await self._changeable(tx, actor, activity_id)
             if before.status == "cancelled":
-                raise Conflict("a cancelled activity cannot change", fields={"status": "cancelled"})
+                raise Conflict("活动已经取消了，不能再修改", fields={"status": "已取消"})
             fields = ActivityFields(**{**before.model_dump(include=set(ActivityFields.model_fields)), **changes})
             await self._check(tx, actor, fields, now=now, starts_changed=fields.starts_at != before.starts_at)
             confirmed = await store.confirmed_count(tx, activity_id)
             if fields.capacity < confirmed:
-                raise Conflict(f"{confirmed} retirees are already confirmed",
-                               fields={"capacity": f"at least {confirmed} (already confirmed)"})
+                raise Conflict(f"已经有 {confirmed} 位老同志报上名了，名额不能比这更少",
+                               fields={"capacity": f"至少 {confirmed}（已报上名 {confirmed} 位）"})
             await store.replace_fields(tx, activity_id, fields, now=now)
             after = await store.get(tx, activity_id)
             assert after is not None
@@ -164,9 +164,9 @@ class ActivityStaff(ActivityBase):
         async with self.core.db.transaction() as tx:
             activity = await self._changeable(tx, actor, activity_id)  # two cancels: the second is 409
             if activity.status == "cancelled":
-                raise Conflict("already cancelled", fields={"status": "cancelled"})
+                raise Conflict("这个活动已经取消过了", fields={"status": "已取消"})
             if activity.ends_at <= now:
-                raise Conflict("the activity is over", fields={"ends_at": "already past"})
+                raise Conflict("活动已经结束了，不能再取消", fields={"ends_at": "已经过去了"})
             await store.mark_cancelled(tx, activity_id, reason=reason, now=now)
             told = await store.registered_chats(tx, activity_id)
             await self._tell_all(tx, told, texts.ACT_CANCELLED_BY_OFFICE.format(
@@ -215,7 +215,7 @@ class ActivityStaff(ActivityBase):
         async with self.core.db.transaction() as tx:
             activity = await self._get(tx, activity_id, actor)
             if activity.status == "cancelled":
-                raise Conflict("the activity was cancelled", fields={"status": "cancelled"})
+                raise Conflict("这个活动已经取消了，不能签到", fields={"status": "已取消"})
             if retiree_id is not None:
                 registration = await store.registration(tx, activity_id, retiree_id)
                 field = "retiree_id"
@@ -223,11 +223,10 @@ class ActivityStaff(ActivityBase):
                 registration = await store.registration_by_code(tx, activity_id, code or "")
                 field = "code"
             if registration is None or actor.scope_liaison_id not in (None, registration.liaison_id):
-                raise NotFound(f"no registration with this {field}",
-                               fields={field: "not registered for this activity"})
+                raise NotFound(_NO_REGISTRATION[field], fields={field: "没有报名这个活动"})
             if registration.status != "confirmed":
-                raise Conflict(f"the registration is {registration.status}",
-                               fields={field: f"{registration.status}, not confirmed"})
+                said = _NOT_CONFIRMED.get(registration.status, registration.status)
+                raise Conflict(f"这个报名{said}，不能签到", fields={field: f"{said}，没有报上名"})
             if registration.attendance == "attended":
                 return registration, True
             await store.update_registration(tx, registration.id, now=now, attendance="attended", checked_in_at=now)
@@ -236,3 +235,8 @@ class ActivityStaff(ActivityBase):
         updated = await store.registration(self.core.db, activity_id, registration.retiree_id)
         assert updated is not None
         return updated, False
+
+
+# A check-in refused, said for the field the person at the door gave.
+_NO_REGISTRATION = {"retiree_id": "这位老同志没有报名这个活动", "code": "这个签到码不对，找不到对应的报名"}
+_NOT_CONFIRMED = {"waiting": "还在候补", "cancelled": "已经取消了"}

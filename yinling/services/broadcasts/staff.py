@@ -36,27 +36,28 @@ class BroadcastStaff(BroadcastBase):
         liaison = self._scope(actor)
         if liaison is not None:
             if audience.kind == "liaisons" and set(audience.liaison_ids) != {liaison}:
-                raise Forbidden("a liaison sends only to their own retirees",
-                                fields={"audience.liaison_ids": "only your own id"})
+                raise Forbidden("联系干部只能给自己联系的老同志发通知",
+                                fields={"audience.liaison_ids": "只能填您自己的编号"})
             if audience.kind == "retirees" and (others := await store.foreign_ids(
                     self.core.db, audience.retiree_ids, liaison=liaison)):
-                raise Forbidden("a liaison sends only to their own retirees",
-                                fields={"audience.retiree_ids": f"not yours: {', '.join(map(str, others[:10]))}"})
+                raise Forbidden("联系干部只能给自己联系的老同志发通知",
+                                fields={"audience.retiree_ids":
+                                        f"不是您联系的老同志：{'、'.join(map(str, others[:10]))}"})
         if audience.kind == "activity" and await activity_store.get(
                 self.core.db, audience.activity_id or 0, counted=False) is None:
-            raise InvalidInput("no such activity", fields={"audience.activity_id": "no such activity"})
+            raise InvalidInput("找不到这个活动", fields={"audience.activity_id": "找不到这个活动"})
         await self._check_attachment(self.core.db, actor, draft.attachment_id)
         if problems := window_problems(schedule_at=draft.schedule_at):
-            raise InvalidInput("schedule_at is out of range", fields=problems)
+            raise InvalidInput("定时发送的时间（schedule_at）超出了允许的范围", fields=problems)
         if draft.schedule_at is not None and draft.schedule_at <= self.core.clock.now():
-            raise InvalidInput("schedule_at is not ahead", fields={"schedule_at": "must be in the future"})
+            raise InvalidInput("定时发送的时间已经过去了，请选以后的时间", fields={"schedule_at": "应是以后的时间"})
 
     async def _check_attachment(self, conn: Reader, actor: Actor, attachment_id: int | None) -> None:
         """An admin may send any attachment; anyone else only one they uploaded. Another's is 404, as
         one that does not exist (ids are counted up: a 403 would confirm that a guessed one is there)."""
         uploader = None if actor.role == "admin" else actor.staff.id
         if attachment_id is not None and await store.attachment(conn, attachment_id, uploaded_by=uploader) is None:
-            raise NotFound("no such attachment", fields={"attachment_id": "no such attachment of yours"})
+            raise NotFound("找不到这个附件", fields={"attachment_id": "找不到您上传的这个附件"})
 
     async def dry_run(self, actor: Actor, draft: BroadcastDraft) -> dict[str, Any]:
         """How many it would reach, and what they would see; nothing is written."""
@@ -77,7 +78,7 @@ class BroadcastStaff(BroadcastBase):
             broadcast_id = await store.insert(tx, draft, status="scheduled" if scheduled else "sending",
                                               created_by=actor.staff.id, liaison=self._scope(actor), now=now)
             if not scheduled and not await self._send(tx, broadcast_id, draft, liaison=self._scope(actor), now=now):
-                raise InvalidInput("nobody is in this audience", fields={"audience": "nobody is in it"})
+                raise InvalidInput("按这个范围找不到要通知的老同志", fields={"audience": "这个范围里没有人"})
             await audit(self.core, tx, actor, "broadcast.create", target_type="broadcast", target_id=broadcast_id,
                         detail={"audience": draft.audience.kind, "scheduled": scheduled,
                                 "require_ack": draft.require_ack})
@@ -87,7 +88,7 @@ class BroadcastStaff(BroadcastBase):
         broadcast = await store.get(self.core.db, broadcast_id)
         liaison = self._scope(actor)
         if broadcast is None or (liaison is not None and broadcast.created_by_liaison != liaison):
-            raise NotFound(f"no broadcast {broadcast_id}")
+            raise NotFound(f"找不到编号 {broadcast_id} 的通知")
         return broadcast
 
     async def page(self, actor: Actor, *, page: int, per_page: int) -> tuple[list[Broadcast], int]:
@@ -100,7 +101,7 @@ class BroadcastStaff(BroadcastBase):
         counts = await store.report_counts(db, broadcast_id)
         unreachable = await store.unreachable(db, broadcast_id, liaison=liaison)
         if not actor.sees_sensitive:
-            unreachable = [{**u, "phone": None} for u in unreachable]
+            unreachable = [u.model_copy(update={"phone": None}) for u in unreachable]
         report = {
             "broadcast": broadcast, "counts": counts,
             "failures": await store.failures(db, broadcast_id, liaison=liaison),
@@ -128,8 +129,8 @@ class BroadcastStaff(BroadcastBase):
             broadcast = await store.get(tx, broadcast_id)
             assert broadcast is not None
             if broadcast.status in ("cancelled", "done"):
-                raise Conflict(f"the broadcast is {broadcast.status}",
-                               fields={"status": f"{broadcast.status}: nothing left to stop"})
+                raise Conflict(f"这条通知{_SAID[broadcast.status]}，没有可以停止的了",
+                               fields={"status": f"{broadcast.status}：没有可以停止的了"})
             stopped = await store.mark_cancelled(tx, broadcast_id, now=self.core.clock.now())
             await audit(self.core, tx, actor, "broadcast.cancel", target_type="broadcast", target_id=broadcast_id,
                         detail={"stopped": stopped})
@@ -143,9 +144,10 @@ class BroadcastStaff(BroadcastBase):
             broadcast = await store.get(tx, broadcast_id)
             assert broadcast is not None
             if not broadcast.require_ack:
-                raise Conflict("this notice asks for no 已阅", fields={"require_ack": "false: nothing to remind of"})
+                raise Conflict("这条通知没有要求点「已阅」，不用提醒", fields={"require_ack": "没有要求已阅，不用提醒"})
             if broadcast.status in ("scheduled", "cancelled"):
-                raise Conflict(f"the broadcast is {broadcast.status}", fields={"status": broadcast.status})
+                raise Conflict(f"这条通知{_SAID[broadcast.status]}，不能提醒",
+                               fields={"status": f"{broadcast.status}：{_SAID[broadcast.status]}"})
             queued = await self._queue(tx, broadcast_id, broadcast, text=texts.BROADCAST_REMINDER + broadcast.text,
                                        src=store.remind_source(broadcast_id), now=now, only_unacked=True)
             await store.count_reminder(tx, broadcast_id, now=now)
@@ -158,10 +160,10 @@ class BroadcastStaff(BroadcastBase):
         suffix = Path(filename).suffix.lower()
         kind = "photo" if suffix in PHOTO_SUFFIXES else "document" if suffix in DOCUMENT_SUFFIXES else None
         if kind is None:
-            raise InvalidInput("unsupported file type", fields={"file": (
-                f"a photo ({', '.join(PHOTO_SUFFIXES)}) or a document ({', '.join(DOCUMENT_SUFFIXES)})")})
+            raise InvalidInput("不支持这种文件", fields={"file": (
+                f"只能是图片（{'、'.join(PHOTO_SUFFIXES)}）或文件（{'、'.join(DOCUMENT_SUFFIXES)}）")})
         if not data:
-            raise InvalidInput("the file is empty", fields={"file": "empty"})
+            raise InvalidInput("文件是空的", fields={"file": "是空的"})
         folder = Path(self.core.settings.db).resolve().parent / "attachments"
         async with self.core.db.transaction() as tx:
             attachment_id = await store.insert_attachment(tx, kind=kind, filename=Path(filename).name[:200],
@@ -179,3 +181,7 @@ class BroadcastStaff(BroadcastBase):
 def _write_file(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+
+
+# A broadcast's status, as a refusal says it to staff.
+_SAID = {"scheduled": "还没有发出", "sending": "正在发送", "done": "已经发完了", "cancelled": "已经取消了"}

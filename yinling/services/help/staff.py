@@ -60,7 +60,7 @@ class HelpStaff(HelpBase):
         if they did not exist). Read with `conn`: the transaction that writes, when one does."""
         request = await help_store.get(conn, request_id)
         if request is None or (actor.scope_liaison_id is not None and request.liaison_id != actor.scope_liaison_id):
-            raise NotFound("no such help request")
+            raise NotFound("找不到这条求助单")
         return request
 
     async def visible(self, actor: Actor, request_id: int) -> HelpRequest:
@@ -101,10 +101,10 @@ class HelpStaff(HelpBase):
         """A voice note or photo in a request's thread, for staff who may see that request."""
         message = await help_store.message(self.core.db, message_id)
         if message is None or message.file_id is None:
-            raise NotFound("no such media")
+            raise NotFound("找不到这个语音、图片或文件")
         await self.visible(actor, message.request_id)  # scope: NotFound for others' requests
         if source is None:
-            raise MediaUnavailable("fetching media needs the bot's token (YINLING_TELEGRAM_TOKEN)")
+            raise MediaUnavailable("没有配置机器人的令牌（YINLING_TELEGRAM_TOKEN），取不到语音和图片，请联系技术人员")
         async with self.core.db.transaction() as tx:
             tx.after_commit(self._counted.clear)
             await audit(self.core, tx, actor, "help.media", target_type="help_request", target_id=message.request_id,
@@ -116,7 +116,7 @@ class HelpStaff(HelpBase):
         async with self.core.db.transaction() as tx:
             request = await self._visible(tx, actor, request_id)  # its status decides whether this opens it
             if not text.strip():
-                raise InvalidInput("a reply needs words", fields={"text": "empty"})
+                raise InvalidInput("回复内容不能为空", fields={"text": "不能为空"})
             tx.after_commit(self._counted.clear)
             await help_store.add_message(tx, request.id, author="staff", staff_id=actor.staff.id,
                                          inbound=Inbound(kind="text", text=text), now=now)
@@ -133,7 +133,7 @@ class HelpStaff(HelpBase):
         async with self.core.db.transaction() as tx:
             request = await self._visible(tx, actor, request_id)  # scope, as the retiree's liaison is now
             if not text.strip():
-                raise InvalidInput("a note needs words", fields={"text": "empty"})
+                raise InvalidInput("备注内容不能为空", fields={"text": "不能为空"})
             tx.after_commit(self._counted.clear)
             await help_store.add_message(tx, request.id, author="note", staff_id=actor.staff.id,
                                          inbound=Inbound(kind="text", text=text), now=self.core.clock.now())
@@ -147,10 +147,10 @@ class HelpStaff(HelpBase):
             request = await self._visible(tx, actor, request_id)  # new or not decides the 接单 message
             staff = await staff_store.get(tx, staff_id)  # and the assignee must still be active
             if staff is None or not staff.active or staff.role == "viewer":
-                raise InvalidInput("no such staff member to assign",
-                                   fields={"staff_id": "not an active admin or liaison"})
+                raise InvalidInput("只能指派给在岗的管理员或联系干部",
+                                   fields={"staff_id": "不是在岗的管理员或联系干部"})
             if actor.role == "liaison" and staff_id != actor.staff.id:
-                raise InvalidInput("a liaison assigns requests to themselves only", fields={"staff_id": "not you"})
+                raise InvalidInput("联系干部只能把求助单指派给自己", fields={"staff_id": "只能指派给自己"})
             tx.after_commit(self._counted.clear)
             await help_store.update(tx, request.id, now=now, assignee_id=staff_id)
             await help_store.add_event(tx, request.id, "assigned", now=now, staff_id=actor.staff.id,
@@ -172,16 +172,19 @@ class HelpStaff(HelpBase):
         async with self.core.db.transaction() as tx:
             request = await self._visible(tx, actor, request_id)
             if status not in TRANSITIONS[request.status]:
-                raise Conflict(f"a {request.status} request cannot become {status}",
-                               fields={"status": f"allowed: {', '.join(sorted(TRANSITIONS[request.status]))}"})
+                allowed = "、".join(sorted(TRANSITIONS[request.status]))
+                raise Conflict(f"这条求助单已经是 {status} 了" if status == request.status
+                               else f"状态是 {request.status} 的求助单不能改成 {status}",
+                               fields={"status": f"现在可以改成：{allowed}"})
             if status == "pending" and remind_at is None:
-                raise InvalidInput("pending needs remind_at", fields={"remind_at": "required for pending"})
+                raise InvalidInput("设为 pending（等待办理）时，请填写提醒时间（remind_at）",
+                                   fields={"remind_at": "设为 pending 时必填"})
             if problems := window_problems(remind_at=remind_at):
-                raise InvalidInput("remind_at is out of range", fields=problems)
+                raise InvalidInput("提醒时间（remind_at）超出了允许的范围", fields=problems)
             reopening = status == "open" and request.status in ("resolved", "closed")
             if reopening and request.merged_into is not None:  # a merged request is always closed
-                raise Conflict(f"request #{request.id} carries on in #{request.merged_into}",
-                               fields={"status": "a merged request stays closed"})
+                raise Conflict(f"求助单 #{request.id} 已经合并到 #{request.merged_into}，请在那一条里继续办理",
+                               fields={"status": "合并过的求助单不能重新打开"})
             changes: dict[str, Any] = {"status": status, "remind_at": remind_at if status == "pending" else None}
             if status == "resolved":
                 changes["resolved_at"] = now
@@ -215,7 +218,7 @@ class HelpStaff(HelpBase):
             request = await self._visible(tx, actor, request_id)
             target = await self._visible(tx, actor, into)
             if request.id == target.id or target.merged_into is not None or request.merged_into is not None:
-                raise Conflict("cannot merge these two", fields={"into": "another request that was not merged"})
+                raise Conflict("这两条求助单不能合并", fields={"into": "应是另一条没有合并过的求助单"})
             tx.after_commit(self._counted.clear)
             await help_store.update(tx, request.id, now=now, merged_into=target.id, status="closed", closed_at=now)
             await help_store.add_event(tx, request.id, "merged", now=now, staff_id=actor.staff.id,

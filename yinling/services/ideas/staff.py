@@ -18,7 +18,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from yinling import texts
-from yinling.clock import from_iso
 from yinling.errors import Conflict, InvalidInput, NotFound
 from yinling.media import CONTENT_TYPES, MediaSource, MediaUnavailable
 from yinling.models import (
@@ -31,6 +30,7 @@ from yinling.models import (
     IdeaPart,
     OutgoingMessage,
     Priority,
+    ReceivedIdea,
 )
 from yinling.services.audit import audit
 from yinling.services.ideas.base import IdeaBase
@@ -60,10 +60,10 @@ def news_text(status: str, previous: str, reply: str | None, ref: str) -> str:
     return text
 
 
-def summarise(rows: list[dict]) -> dict[str, Any]:
+def summarise(rows: list[ReceivedIdea]) -> dict[str, Any]:
     """The figures over some ideas. 采纳 counts those adopted and since implemented too (as offices
     report it); the adoption rate is over the ideas not merged into another."""
-    count = {status: sum(1 for r in rows if r["status"] == status) for status in TRANSITIONS}
+    count = {status: sum(1 for r in rows if r.status == status) for status in TRANSITIONS}
     distinct = len(rows) - count["merged"]
     adopted = count["adopted"] + count["implemented"]
     return {
@@ -79,7 +79,7 @@ class IdeaStaff(IdeaBase):
         if they did not exist); admins and viewers, all."""
         idea = await store.get(conn, idea_id)
         if idea is None or (actor.scope_liaison_id is not None and idea.liaison_id != actor.scope_liaison_id):
-            raise NotFound("no such idea")
+            raise NotFound("找不到这条金点子")
         return idea
 
     async def visible(self, actor: Actor, idea_id: int) -> Idea:
@@ -105,21 +105,22 @@ class IdeaStaff(IdeaBase):
         """The reply to send (None: none), or why this review may not happen."""
         reply = (reply or "").strip() or None
         if status not in REVIEW_STATUSES:
-            raise InvalidInput(f"staff set one of {', '.join(REVIEW_STATUSES)}",
-                               fields={"status": "not a review status"})
+            raise InvalidInput(f"状态（status）只能改成 {'、'.join(REVIEW_STATUSES)}",
+                               fields={"status": "不能改成这个状态"})
         if idea.status == "merged":
-            raise Conflict(f"idea #{idea.id} is merged into #{idea.merged_into}",
-                           fields={"status": f"merged into #{idea.merged_into}: review that idea"})
+            raise Conflict(f"金点子 #{idea.id} 已经合并到 #{idea.merged_into} 了",
+                           fields={"status": f"已合并到 #{idea.merged_into}，请去处理那一条"})
         if status == idea.status:
             if reply is None:
-                raise Conflict(f"the idea is {status} already",
-                               fields={"status": f"already {status}; a reply is needed to say more"})
+                raise Conflict(f"这条金点子已经是 {status} 了",
+                               fields={"status": f"已经是 {status}；要补充说明，请填写回复（reply）"})
         elif status not in TRANSITIONS[idea.status]:
-            allowed = ", ".join(sorted(TRANSITIONS[idea.status])) or "none"
-            raise Conflict(f"a {idea.status} idea cannot become {status}", fields={"status": f"allowed: {allowed}"})
+            allowed = "、".join(sorted(TRANSITIONS[idea.status]))
+            raise Conflict(f"状态是 {idea.status} 的金点子不能改成 {status}",
+                           fields={"status": f"现在可以改成：{allowed}" if allowed else "现在不能再改状态"})
         if status == "noted" and reply is None:
-            raise InvalidInput("noted needs a reason, sent to the submitter as the reply",
-                               fields={"reply": "required for noted (the reason)"})
+            raise InvalidInput("设为 noted（暂未采纳）时，请在回复（reply）里写明原因，会发给提金点子的老同志",
+                               fields={"reply": "设为 noted 时必填，写明原因"})
         return reply
 
     async def do_review(self, actor: Actor, idea_id: int, status: str, reply: str | None) -> Idea:
@@ -146,7 +147,7 @@ class IdeaStaff(IdeaBase):
     async def do_note(self, actor: Actor, idea_id: int, text: str) -> None:
         """A private note: staff read it in the detail; it never reaches the retiree."""
         if not text.strip():
-            raise InvalidInput("a note needs words", fields={"text": "empty"})
+            raise InvalidInput("备注内容不能为空", fields={"text": "不能为空"})
         async with self.core.db.transaction() as tx:
             idea = await self._visible(tx, actor, idea_id)
             await store.add_note(tx, idea.id, staff_id=actor.staff.id, text=text.strip(), now=self.core.clock.now())
@@ -159,17 +160,17 @@ class IdeaStaff(IdeaBase):
         async with self.core.db.transaction() as tx:
             idea = await self._visible(tx, actor, idea_id)
             if into == idea.id:
-                raise Conflict("an idea cannot be merged into itself", fields={"into": "the idea itself"})
+                raise Conflict("不能把金点子合并到它自己", fields={"into": "就是这一条本身"})
             try:
                 target = await self._visible(tx, actor, into)
             except NotFound:
-                raise InvalidInput("no such idea to merge into", fields={"into": "no such idea"}) from None
+                raise InvalidInput("要合并到的那条金点子找不到", fields={"into": "找不到这条金点子"}) from None
             if idea.status == "merged":
-                raise Conflict(f"idea #{idea.id} is merged already",
-                               fields={"id": f"already merged into #{idea.merged_into}"})
+                raise Conflict(f"金点子 #{idea.id} 已经合并过了",
+                               fields={"id": f"已合并到 #{idea.merged_into}"})
             if target.status == "merged":
-                raise Conflict(f"idea #{target.id} is merged into #{target.merged_into}",
-                               fields={"into": f"merged into #{target.merged_into}: merge into that one"})
+                raise Conflict(f"金点子 #{target.id} 已经合并到 #{target.merged_into} 了",
+                               fields={"into": f"它已合并到 #{target.merged_into}，请合并到那一条"})
             await store.update(tx, idea.id, now=now, status="merged", merged_into=target.id, merged_at=now)
             moved = await store.repoint_duplicates(tx, idea.id, target.id, now=now)
             await store.add_event(tx, idea.id, "merged", now=now, staff_id=actor.staff.id, from_status=idea.status,
@@ -185,10 +186,10 @@ class IdeaStaff(IdeaBase):
         """A voice note or photo sent with an idea, for staff who may see that idea."""
         part = await store.part(self.core.db, part_id)
         if part is None or part.file_id is None:
-            raise NotFound("no such media")
+            raise NotFound("找不到这个语音、图片或文件")
         await self.visible(actor, part.idea_id)  # scope: NotFound for others' ideas
         if source is None:
-            raise MediaUnavailable("fetching media needs the bot's token (YINLING_TELEGRAM_TOKEN)")
+            raise MediaUnavailable("没有配置机器人的令牌（YINLING_TELEGRAM_TOKEN），取不到语音和图片，请联系技术人员")
         async with self.core.db.transaction() as tx:
             await audit(self.core, tx, actor, "idea.media", target_type="idea", target_id=part.idea_id,
                         detail={"part": part.id, "kind": part.kind})
@@ -200,12 +201,13 @@ class IdeaStaff(IdeaBase):
         month of the period, oldest first)."""
         rows = await store.for_stats(self.core.db, start=start, end=end, scope_liaison_id=actor.scope_liaison_id)
         tz = self.core.clock.tz
+        by_month: dict[str, list[ReceivedIdea]] = {}
         for row in rows:
-            row["month"] = from_iso(row["created_at"]).astimezone(tz).strftime("%Y-%m")
+            by_month.setdefault(row.created_at.astimezone(tz).strftime("%Y-%m"), []).append(row)
         return {
             "from": start, "to": end, "overall": summarise(rows),
-            "by_field": [{"field": f, **summarise([r for r in rows if r["field"] == f])} for f in IDEA_FIELDS],
-            "by_month": [{"month": m, **summarise([r for r in rows if r["month"] == m])}
+            "by_field": [{"field": f, **summarise([r for r in rows if r.field == f])} for f in IDEA_FIELDS],
+            "by_month": [{"month": m, **summarise(by_month.get(m, []))}
                          for m in _months(start.astimezone(tz), end.astimezone(tz))],
         }
 

@@ -13,20 +13,21 @@ from typing import Any
 from pydantic import ValidationError
 
 from yinling.errors import Conflict, InvalidInput, NotFound
-from yinling.models import Actor, StudyPiece, StudyPieceFields, window_problems
+from yinling.models import Actor, StudyDayCounts, StudyPiece, StudyPieceCounts, StudyPieceFields, window_problems
 from yinling.roster_io import RosterFileError
 from yinling.services.audit import audit
 from yinling.services.study.base import StudyBase
 from yinling.store import study as store
 from yinling.store.database import Transaction
 from yinling.study_io import PieceIn, QuizIn, parse_pieces
+from yinling.study_io import _explain as explain_errors
 
 
 class StudyStaff(StudyBase):
     async def get(self, piece_id: int) -> StudyPiece:
         piece = await store.get_piece(self.core.db, piece_id)
         if piece is None:
-            raise NotFound(f"no study piece {piece_id}")
+            raise NotFound(f"找不到编号 {piece_id} 的学习内容")
         return piece
 
     async def page(self, *, topic: str | None, q: str | None, state: store.PieceState, page: int,
@@ -38,17 +39,18 @@ class StudyStaff(StudyBase):
         if day is None:
             return
         if problems := window_problems(publish_on=day):
-            raise InvalidInput("publish_on is out of range", fields=problems)
+            raise InvalidInput("发布日期（publish_on）超出了允许的范围", fields=problems)
         today = self.core.clock.today()
         if day < today:
-            raise InvalidInput("publish_on is in the past", fields={"publish_on": "must be today or later"})
+            raise InvalidInput("发布日期已经过去了", fields={"publish_on": "日期已经过去了，应是今天或以后"})
         other = await store.dated_piece_id(tx, day)
         if other is not None and other != piece_id:
-            raise Conflict(f"piece {other} is already dated {day}", fields={"publish_on": f"taken by piece {other}"})
+            raise Conflict(f"{day} 已经排了编号 {other} 的学习内容",
+                           fields={"publish_on": f"这一天已经排了编号 {other} 的学习内容"})
         shown = await store.shown_piece_id(tx, day)
         if shown is not None and shown != piece_id:
-            raise Conflict(f"the piece of {day} has already been shown",
-                           fields={"publish_on": "that day's piece has already gone out"})
+            raise Conflict(f"{day} 的学习内容已经发出去了",
+                           fields={"publish_on": "这一天的学习内容已经发出去了"})
 
     async def do_create(self, actor: Actor, body: PieceIn) -> StudyPiece:
         async with self.core.db.transaction() as tx:
@@ -64,13 +66,13 @@ class StudyStaff(StudyBase):
         async with self.core.db.transaction() as tx:
             piece = await store.get_piece(tx, piece_id)
             if piece is None:
-                raise NotFound(f"no study piece {piece_id}")
+                raise NotFound(f"找不到编号 {piece_id} 的学习内容")
             if piece.withdrawn_at is not None:
-                raise Conflict("the piece was withdrawn", fields={"id": "withdrawn"})
+                raise Conflict("这篇学习内容已经撤下了，不能再修改", fields={"id": "已撤下"})
             moved = {"publish_on", "queue_position"} & set(changes)
             if moved and piece.shown_on is not None:
                 field = sorted(moved)[0]
-                raise Conflict("the piece has already gone out", fields={field: "fixed once the piece has gone out"})
+                raise Conflict("这篇学习内容已经发出去了，日期和顺序不能再改", fields={field: "已经发出去了，不能再改"})
             # The piece as stored, as PieceIn's fields (not validated: a day stored before the window
             # existed must not make the change a 500; the merged piece is checked as a whole below).
             merged = {**piece.model_dump(include=set(PieceIn.model_fields) - {"quiz"}), "quiz": _quiz_in(piece)}
@@ -93,7 +95,7 @@ class StudyStaff(StudyBase):
         async with self.core.db.transaction() as tx:
             piece = await store.get_piece(tx, piece_id)
             if piece is None:
-                raise NotFound(f"no study piece {piece_id}")
+                raise NotFound(f"找不到编号 {piece_id} 的学习内容")
             if piece.withdrawn_at is None:
                 await store.withdraw(tx, piece_id, now=self.core.clock.now())
                 await audit(self.core, tx, actor, "study.withdraw", target_type="study_piece", target_id=piece_id)
@@ -126,8 +128,8 @@ class StudyStaff(StudyBase):
                 errors.sort(key=lambda e: e["line"])
                 await audit(self.core, tx, actor, "study.import", result="failed",
                             detail={"rows": len(parsed.pieces) + len(parsed.errors), "bad_rows": len(errors)})
-                failed = InvalidInput(f"{len({e['line'] for e in errors})} row(s) need fixing; nothing was imported",
-                                      fields={"file": "has bad rows"}, extra={"rows": errors})
+                failed = InvalidInput(f"有 {len({e['line'] for e in errors})} 行需要改正，什么都没有导入",
+                                      fields={"file": "有需要改正的行"}, extra={"rows": errors})
             else:
                 failed = None
                 ids = [await store.insert_piece(tx, f, created_by=actor.staff.id, now=now) for f in planned]
@@ -136,13 +138,14 @@ class StudyStaff(StudyBase):
             raise failed  # after the audit row committed
         return [await self.get(i) for i in ids]
 
-    async def stats(self, *, since: date, until: date) -> dict[str, list[dict]]:
+    async def stats(self, *, since: date, until: date) -> tuple[list[StudyDayCounts], list[StudyPieceCounts]]:
+        """Each day's piece in [since, until], and each piece pushed or read in it."""
         if since > until:
-            raise InvalidInput("from is after to", fields={"from": "must not be after to"})
+            raise InvalidInput("开始日期（from）不能晚于结束日期（to）", fields={"from": "不能晚于 to"})
         if (until - since).days > 366:
-            raise InvalidInput("period over a year", fields={"to": "at most 366 days after from"})
-        return {"days": await store.stats_by_day(self.core.db, since=since, until=until),
-                "pieces": await store.stats_by_piece(self.core.db, since=since, until=until)}
+            raise InvalidInput("查询的时间段最长一年（366 天）", fields={"to": "最多在 from 之后 366 天"})
+        return (await store.stats_by_day(self.core.db, since=since, until=until),
+                await store.stats_by_piece(self.core.db, since=since, until=until))
 
 
 def _quiz_in(piece: StudyPiece) -> dict | None:
@@ -154,14 +157,12 @@ def _validated(data: dict) -> PieceIn:
     try:
         return PieceIn.model_validate(data)
     except ValidationError as exc:
-        fields = {".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}
-        raise InvalidInput(f"invalid {', '.join(fields)}", fields=fields) from None
+        # In the words an import's bad rows use (same order as exc.errors()), not pydantic's English.
+        fields = {".".join(str(p) for p in e["loc"]) or "body": said
+                  for e, (_, said) in zip(exc.errors(), explain_errors(exc), strict=True)}
+        raise InvalidInput(f"这些字段需要改正：{'、'.join(fields)}", fields=fields) from None
 
 
 def _date_problem(exc: InvalidInput | Conflict) -> str:
-    reason = next(iter(exc.fields.values()), exc.message)
-    if reason.startswith("must be today"):
-        return "日期已经过去了"
-    if reason.startswith("taken by piece"):
-        return f"这一天已经有一篇了（第 {reason.rsplit(' ', 1)[-1]} 篇）"
-    return "这一天的内容已经发出去了"
+    """A refused date, as an import's bad row says it: the field's own Chinese reason."""
+    return next(iter(exc.fields.values()), exc.message)
