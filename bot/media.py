@@ -19,10 +19,10 @@ class TelegramMediaSource:
             await self.bot.initialize()  # once; later calls return at once
             file = await self.bot.get_file(file_id)
             if file.file_size and file.file_size > MAX_BYTES:
-                raise MediaUnavailable("the file is larger than the Bot API serves")
+                raise MediaUnavailable("这个文件太大，Telegram 不提供下载")
             return bytes(await file.download_as_bytearray())
-        except TelegramError as exc:
-            raise MediaUnavailable(f"Telegram could not give the file: {exc.message}") from None
+        except TelegramError:
+            raise MediaUnavailable("暂时从 Telegram 取不到这个文件，请稍后再试") from None
 
     async def close(self) -> None:
         if self.owns_bot:

@@ -42,9 +42,9 @@ class QuizIn(BaseModel):
     @model_validator(mode="after")
     def _answer_is_an_option(self) -> QuizIn:
         if OPTION_LETTERS.index(self.answer) >= len(self.options):
-            raise ValueError(f"answer {self.answer} names no option (there are {len(self.options)})")
+            raise ValueError(f"答案 {self.answer} 对应的选项不存在（只有 {len(self.options)} 个选项）")
         if len(set(self.options)) != len(self.options):
-            raise ValueError("two options are the same")
+            raise ValueError("有两个选项一样")
         return self
 
     def to_quiz(self) -> Quiz:
@@ -75,7 +75,7 @@ class PieceIn(BaseModel):
     @model_validator(mode="after")
     def _dated_or_queued(self) -> PieceIn:
         if self.publish_on is not None and self.queue_position is not None:
-            raise ValueError("give publish_on or queue_position, not both")
+            raise ValueError("「日期」和「顺序」只填一个")
         return self
 
     def fields(self, *, queue_position: int | None = None) -> StudyPieceFields:
@@ -137,7 +137,7 @@ def parse_pieces(filename: str, data: bytes) -> ParsedPieces:
             parsed.pieces.append((line, PieceIn.model_validate(item)))
         except ValidationError as exc:
             parsed.errors += [PieceRowError(line=line, column=column, message=message)
-                              for column, message in _explain(exc)]
+                              for column, message in explain_errors(exc)]
     dates: dict[date, int] = {}
     for line, piece in parsed.pieces:
         if piece.publish_on is not None:
@@ -210,7 +210,7 @@ def _shape(cells: dict[str, object]) -> dict:
 _TOPICS = "、".join(STUDY_TOPICS)
 
 
-def _explain(exc: ValidationError) -> list[tuple[str | None, str]]:
+def explain_errors(exc: ValidationError) -> list[tuple[str | None, str]]:
     """Pydantic's errors, in words for office staff."""
     said = []
     for error in exc.errors():
@@ -238,18 +238,9 @@ def _explain(exc: ValidationError) -> list[tuple[str | None, str]]:
         elif kind == "extra_forbidden":
             message = "不认识这一项"
         elif kind == "value_error":
-            message = _value_error(str(ctx.get("error", error["msg"])))
+            message = str(ctx.get("error", error["msg"])).removeprefix("Value error, ")
         else:
-            message = error["msg"]
+            message = f"填写有误（{kind}）"
         said.append((column, message))
     return said
 
-
-def _value_error(text: str) -> str:
-    if "names no option" in text:
-        return "答案对应的选项不存在"
-    if "same" in text:
-        return "有两个选项一样"
-    if "not both" in text:
-        return "「日期」和「顺序」只填一个"
-    return text

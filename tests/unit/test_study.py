@@ -375,7 +375,7 @@ async def test_import_with_bad_rows_adds_nothing_and_names_each_problem(services
     rows = refused.value.extra["rows"]
     assert [(r["line"], r["column"]) for r in rows] == [(3, "标题"), (4, "主题"), (5, "题目"), (6, "日期")]
     assert rows[1]["message"].startswith("只能是：政策解读")
-    assert rows[2]["message"] == "答案对应的选项不存在"
+    assert rows[2]["message"] == "答案 C 对应的选项不存在（只有 2 个选项）"
     assert await db.fetch_value("SELECT count(*) FROM study_pieces") == 0
 
 

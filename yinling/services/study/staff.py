@@ -19,8 +19,7 @@ from yinling.services.audit import audit
 from yinling.services.study.base import StudyBase
 from yinling.store import study as store
 from yinling.store.database import Transaction
-from yinling.study_io import PieceIn, QuizIn, parse_pieces
-from yinling.study_io import _explain as explain_errors
+from yinling.study_io import PieceIn, QuizIn, explain_errors, parse_pieces
 
 
 class StudyStaff(StudyBase):
