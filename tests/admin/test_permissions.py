@@ -125,7 +125,8 @@ def url_for(method: str, path: str, world: World, owner: str) -> tuple[str, dict
 
 async def snapshot(db) -> dict[str, list[tuple]]:
     tables = [r["name"] for r in await db.fetch_all("SELECT name FROM sqlite_master WHERE type = 'table'")]
-    return {t: [tuple(r) for r in await db.fetch_all(f"SELECT * FROM {t} ORDER BY rowid")]
+    # sorted, not by rowid: the counter and search tables are WITHOUT ROWID
+    return {t: sorted((tuple(r) for r in await db.fetch_all(f"SELECT * FROM {t}")), key=repr)
             for t in tables if t not in NOT_CHANGING and not t.startswith("sqlite_")}
 
 

@@ -54,7 +54,7 @@ def test_roster_import_reports_every_bad_row_then_imports_a_good_file(env, monke
     with pytest.raises(SystemExit):
         run(monkeypatch, "roster", "import", "bad.csv")
     err = capsys.readouterr().err
-    assert "第 3 行" in err and "出生日期" in err and "手机号" in err and "nothing was imported" in err
+    assert "第 3 行" in err and "出生日期" in err and "手机号" in err and "什么都没有导入" in err
     (env / "good.csv").write_text("姓名,出生日期,手机号\n张三,1940-01-01,13800000001\n", encoding="utf-8")
     run(monkeypatch, "roster", "import", "good.csv")
     run(monkeypatch, "roster", "import", "good.csv")

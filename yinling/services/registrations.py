@@ -44,7 +44,6 @@ class RegistrationService:
                                fields={"retiree_id": "和 new_retiree 二选一，只填一个"})
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
-            tx.after_commit(self.roster.forget_totals)
             registration = await self._pending(tx, registration_id)
             if retiree_id is not None:
                 record = await retiree_store.get_record(tx, retiree_id)

@@ -27,12 +27,13 @@ from yinling.models import (
     is_aged,
 )
 from yinling.phones import normalize_phone
-from yinling.roster_io import ImportRow, RosterFileError, export_roster, parse_roster
+from yinling.roster_export import export_roster
+from yinling.roster_import import ImportRow, RosterFileError, parse_roster
 from yinling.services.audit import audit
 from yinling.services.core import Core
-from yinling.services.memo import ShortMemo
 from yinling.store import erasure as erasure_store
 from yinling.store import retirees as retiree_store
+from yinling.store import roster_search
 from yinling.store import staff as staff_store
 from yinling.store.database import Transaction
 from yinling.store.rows import Reader
@@ -58,36 +59,28 @@ def aged_cutoff(today: date) -> date:
 class RosterService:
     def __init__(self, core: Core) -> None:
         self.core = core
-        self._totals = ShortMemo()
-
-    def forget_totals(self) -> None:
-        """For other services' roster changes (binding a chat): list totals are counted afresh."""
-        self._totals.clear()
 
     # ---- reading ----
     async def list_retirees(
-        self, actor: Actor, filters: RosterFilter, *, page: int, per_page: int
-    ) -> tuple[list[RetireeRecord], int]:
+        self, actor: Actor, filters: RosterFilter, *, page: int, per_page: int, fields: tuple[str, ...]
+    ) -> tuple[list[roster_search.Listed], int]:
+        """One page of the retirees `actor` may see, each as JSON of `fields` (yinling/store/
+        roster_search.py FIELDS), and how many match. A viewer's items leave out sensitive tags.
+        created_at and updated_at come in the office's offset where it has held steady (else as stored)."""
         if filters.tag is not None and filters.tag not in (*RETIREE_TAGS, AGED_TAG):
-            raise InvalidInput("unknown tag", fields={"tag": f"one of {'、'.join((*RETIREE_TAGS, AGED_TAG))}"})
+            raise InvalidInput("不认识这个标签", fields={"tag": f"只能是 {'、'.join((*RETIREE_TAGS, AGED_TAG))}"})
         if filters.tag in self.sensitive_tags and not actor.sees_sensitive:  # who has it is what is hidden
-            raise Forbidden("a viewer may not filter by a sensitive tag",
+            raise Forbidden("只读账号不能按敏感标签查找",
                             fields={"tag": f"敏感标签「{filters.tag}」只有管理员和联系干部能按它查找"})
         if not actor.sees_sensitive:  # who may not see phone numbers may not search by them (digit by digit)
             filters = filters.model_copy(update={"q_phones": False})
-        cutoff = aged_cutoff(self.core.clock.today())
-        key = (actor.scope_liaison_id, filters, cutoff)
-        total = self._totals.get(key)
-        if total is None:
-            total = await retiree_store.count_records(
-                self.core.db, filters, scope_liaison_id=actor.scope_liaison_id, aged_cutoff=cutoff
-            )
-            self._totals.put(key, total)
-        items = await retiree_store.list_records(
-            self.core.db, filters, scope_liaison_id=actor.scope_liaison_id, aged_cutoff=cutoff,
-            limit=per_page, offset=(page - 1) * per_page,
+        today = self.core.clock.today()
+        return await roster_search.page(
+            self.core.db, filters, scope_liaison_id=actor.scope_liaison_id, aged_cutoff=aged_cutoff(today),
+            today=today, limit=per_page, offset=(page - 1) * per_page, fields=fields,
+            hidden_tags=() if actor.sees_sensitive else tuple(sorted(self.sensitive_tags)),
+            steady=roster_search.steady_offset(self.core.settings.tz),
         )
-        return [self.for_actor(actor, r) for r in items], total
 
     async def get_retiree(self, actor: Actor, retiree_id: int) -> RetireeRecord:
         record = await self._visible(actor, retiree_id)
@@ -112,7 +105,7 @@ class RosterService:
     async def _visible(self, actor: Actor, retiree_id: int, conn: Reader | None = None) -> RetireeRecord:
         record = await retiree_store.get_record(conn or self.core.db, retiree_id)
         if record is None or (actor.scope_liaison_id is not None and record.liaison_id != actor.scope_liaison_id):
-            raise NotFound("no such retiree")
+            raise NotFound("没有这位老同志")
         return record
 
     def age_and_tags(self, record: RetireeRecord) -> tuple[int | None, list[str]]:
@@ -125,13 +118,12 @@ class RosterService:
     async def do_create(self, actor: Actor, values: Mapping[str, Any]) -> RetireeRecord:
         if actor.role == "liaison":
             if values.get("liaison_id") not in (None, actor.staff.id):
-                raise Forbidden("a liaison adds retirees to their own list only",
-                                fields={"liaison_id": "may not be set by a liaison"})
+                raise Forbidden("联系干部只能把老同志加到自己名下",
+                                fields={"liaison_id": "联系干部不能填这一项"})
             values = {**values, "liaison_id": actor.staff.id}
         async with self.core.db.transaction() as tx:
             fields = await self.check_fields(dict(values), tx)  # the liaison must be active as it is written
             retiree_id = await retiree_store.insert_record(tx, fields, now=self.core.clock.now())
-            tx.after_commit(self._totals.clear)
             await audit(self.core, tx, actor, "retiree.create", target_type="retiree", target_id=retiree_id,
                         detail={"fields": sorted(k for k, v in values.items() if v not in (None, "", [], ()))})
         return await self._reload(retiree_id)
@@ -143,7 +135,7 @@ class RosterService:
         async with self.core.db.transaction() as tx:
             current = await self._visible(actor, retiree_id, tx)
             if "liaison_id" in changes and actor.role != "admin" and changes["liaison_id"] != current.liaison_id:
-                raise Forbidden("only an admin reassigns a retiree", fields={"liaison_id": "may not be changed"})
+                raise Forbidden("只有管理员才能更换联系干部", fields={"liaison_id": "不能修改"})
             merged = {**_fields_of(current), **changes}
             if changes.get("sensitive_consent") is False and "health_notes" not in changes and "family" not in changes:
                 merged["health_notes"], merged["family"] = None, None  # withdrawing consent erases them
@@ -152,7 +144,6 @@ class RosterService:
                 merged["tags"] = tuple(t for t in current.tags if t not in self.sensitive_tags)
             fields = await self.check_fields(merged, tx, kept_tags=() if withdrawn else current.tags)
             await retiree_store.update_record(tx, retiree_id, fields, now=self.core.clock.now())
-            tx.after_commit(self._totals.clear)
             action = "retiree.reassign" if fields.liaison_id != current.liaison_id else "retiree.update"
             detail: dict[str, Any] = {"fields": sorted(changes)}
             if action == "retiree.reassign":
@@ -172,7 +163,6 @@ class RosterService:
         now = self.core.clock.now()
         erased = await erasure_store.erase_traces(tx, retiree_id, now=now)
         await retiree_store.erase(tx, retiree_id, now=now)
-        tx.after_commit(self._totals.clear)
         await audit(self.core, tx, actor, "retiree.delete", target_type="retiree", target_id=retiree_id,
                     detail={"pipl_erasure": True, "erased": erased, **detail})
 
@@ -189,40 +179,40 @@ class RosterService:
         problems: dict[str, str] = {}
         name = " ".join(str(values.get("name") or "").split())
         if not name:
-            problems["name"] = "required"
+            problems["name"] = "必填"
         for field, limit in TEXT_LIMITS.items():
             text = values.get(field)
             if isinstance(text, str):
                 values[field] = text.strip() or None
                 if len(text.strip()) > limit:
-                    problems[field] = f"at most {limit} characters"
+                    problems[field] = f"最多 {limit} 个字"
         phones = []
         for raw in values.get("phones") or ():
             phone = normalize_phone(raw)
             if phone is None:
-                problems["phones"] = f"not a phone number: {raw!r}"
+                problems["phones"] = f"不是有效的手机号：{raw}"
             elif phone not in phones:
                 phones.append(phone)
         tags = []
         for tag in values.get("tags") or ():
             if tag == AGED_TAG:
-                problems["tags"] = "高龄 is computed from the birth date and cannot be set"
+                problems["tags"] = "高龄按出生日期自动算出，不能手填"
             elif tag not in RETIREE_TAGS:
-                problems["tags"] = f"unknown tag {tag!r}; one of {'、'.join(RETIREE_TAGS)}"
+                problems["tags"] = f"不认识标签「{tag}」，只能是 {'、'.join(RETIREE_TAGS)}"
             elif tag not in tags:
                 tags.append(tag)
         today = self.core.clock.today()
         for field in ("birth_date", "party_join_date"):
             day = values.get(field)
             if day is not None and not (date(1900, 1, 1) <= day <= today):
-                problems[field] = "must be between 1900-01-01 and today"
+                problems[field] = "应在 1900-01-01 到今天之间"
         family = values.get("family")
         if isinstance(family, Mapping):
             family = FamilyContact(**family)
         if family is not None and family.phone:
             family_phone = normalize_phone(family.phone)
             if family_phone is None:
-                problems["family"] = f"not a phone number: {family.phone!r}"
+                problems["family"] = f"不是有效的手机号：{family.phone}"
             else:
                 family = family.model_copy(update={"phone": family_phone})
         consent = bool(values.get("sensitive_consent"))
@@ -236,9 +226,9 @@ class RosterService:
         if liaison_id is not None:
             liaison = await staff_store.get(tx or self.core.db, liaison_id)
             if liaison is None or not liaison.active or liaison.role == "viewer":
-                problems["liaison_id"] = "no such liaison (an active admin or liaison)"
+                problems["liaison_id"] = "没有这位联系干部（应是在岗的管理员或联系干部）"
         if problems:
-            raise InvalidInput("invalid retiree fields", fields=problems)
+            raise InvalidInput(f"这些字段需要改正：{'、'.join(problems)}", fields=problems)
         return RetireeFields(
             name=name, gender=values.get("gender"), birth_date=values.get("birth_date"), phones=tuple(phones),
             address=values.get("address"), former_unit=values.get("former_unit"),
@@ -271,12 +261,11 @@ class RosterService:
             async with self.core.db.transaction() as tx:
                 await audit(self.core, tx, actor, "retiree.import", result="failed",
                             detail={"rows": len(parsed.rows) + len(parsed.errors), "bad_rows": len(errors)})
-            raise InvalidInput(f"{len({e['line'] for e in errors})} row(s) need fixing; nothing was imported",
-                               fields={"file": "has bad rows"}, extra={"rows": errors})
+            raise InvalidInput(f"有 {len({e['line'] for e in errors})} 行需要改正，什么都没有导入",
+                               fields={"file": "有需要改正的行"}, extra={"rows": errors})
         created = updated = 0
         now = self.core.clock.now()
         async with self.core.db.transaction() as tx:
-            tx.after_commit(self._totals.clear)
             for retiree_id, fields in plan:
                 if retiree_id is None:
                     await retiree_store.insert_record(tx, fields, now=now)
@@ -292,7 +281,7 @@ class RosterService:
         if row.id is not None:
             current = await retiree_store.get_record(self.core.db, row.id)
             if current is None or (actor.scope_liaison_id is not None and current.liaison_id != actor.scope_liaison_id):
-                raise InvalidInput("unknown id", fields={"编号": f"没有编号为 {row.id} 的老同志"})
+                raise InvalidInput("没有这个编号", fields={"编号": f"没有编号为 {row.id} 的老同志"})
         else:
             found = await retiree_store.find_id_by_name_and_birth(self.core.db, row.name, row.birth_date)
             current = await retiree_store.get_record(self.core.db, found) if found else None
@@ -313,10 +302,7 @@ class RosterService:
         return matches[0].id
 
     async def export(self, actor: Actor) -> bytes:
-        records = await retiree_store.list_records(
-            self.core.db, RosterFilter(), scope_liaison_id=actor.scope_liaison_id,
-            aged_cutoff=aged_cutoff(self.core.clock.today()), limit=-1, offset=0,
-        )
+        records = await retiree_store.list_records(self.core.db, scope_liaison_id=actor.scope_liaison_id)
         if not actor.sees_sensitive:  # a viewer's copy holds no contact details or sensitive tags either
             records = [self.for_actor(actor, r).model_copy(update={"phones": (), "address": None}) for r in records]
         async with self.core.db.transaction() as tx:

@@ -1,13 +1,15 @@
 """The roster (台账): one row per retiree, with their phones and tags beside it.
 
 Deleted retirees (PIPL erasure) keep their row, with personal fields emptied, and are invisible to
-every query here except `get_any`."""
+every query here except `get_any`. Paging, filtering and searching the list: yinling/store/
+roster_search.py, over pieces of names and phones and tallies that triggers keep beside these rows
+(migration 0017), whichever function here writes them."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
 from yinling.clock import to_iso
-from yinling.models import FamilyContact, Retiree, RetireeFields, RetireeRecord, RosterFilter
+from yinling.models import FamilyContact, Retiree, RetireeFields, RetireeRecord
 from yinling.store.database import Transaction
 from yinling.store.rows import Reader, iso_date, to_model
 
@@ -91,62 +93,11 @@ async def get_record(conn: Reader, retiree_id: int) -> RetireeRecord | None:
     return record_from_row(row) if row else None
 
 
-def _where(filters: RosterFilter, scope_liaison_id: int | None, aged_cutoff: date) -> tuple[str, dict]:
-    """The WHERE clause for a roster query. `scope_liaison_id` narrows to one liaison's retirees."""
-    clauses: list[str] = [f"r.{LIVE}"]
-    params: dict[str, object] = {}
-    if scope_liaison_id is not None:
-        clauses.append("r.liaison_id = :scope")
-        params["scope"] = scope_liaison_id
-    if filters.liaison_id is not None:
-        clauses.append("r.liaison_id = :liaison")
-        params["liaison"] = filters.liaison_id
-    if filters.tag == "高龄":
-        clauses.append("r.birth_date <= :aged")
-        params["aged"] = aged_cutoff.isoformat()
-    elif filters.tag:  # driven from the tag index, not a scan of the roster
-        clauses.append("r.id IN (SELECT retiree_id FROM retiree_tags WHERE tag = :tag)")
-        params["tag"] = filters.tag
-    if filters.q:
-        # The matches first (one pass over names, one over phones unless q_phones is off), then only those rows.
-        by_phone = " UNION SELECT retiree_id FROM retiree_phones WHERE phone LIKE :q ESCAPE '\\'"
-        clauses.append(
-            "r.id IN (SELECT id FROM retirees WHERE name LIKE :q ESCAPE '\\'"
-            f"{by_phone if filters.q_phones else ''})"
-        )
-        escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        params["q"] = f"%{escaped}%"
-    if filters.bound is not None:
-        clauses.append("r.telegram_user_id IS NOT NULL" if filters.bound else "r.telegram_user_id IS NULL")
-    if filters.reachable is not None:
-        clauses.append("r.reachable = :reachable")
-        params["reachable"] = int(filters.reachable)
-    return " AND ".join(clauses), params
-
-
-async def count_records(conn: Reader, filters: RosterFilter, *, scope_liaison_id: int | None, aged_cutoff: date) -> int:
-    where, params = _where(filters, scope_liaison_id, aged_cutoff)
-    row = await conn.fetch_one(f"SELECT count(*) AS n FROM retirees r WHERE {where}", params)
-    return row["n"] if row else 0
-
-
-async def list_records(
-    conn: Reader,
-    filters: RosterFilter,
-    *,
-    scope_liaison_id: int | None,
-    aged_cutoff: date,
-    limit: int,
-    offset: int,
-) -> list[RetireeRecord]:
-    """One page in id order; limit -1 means all."""
-    where, params = _where(filters, scope_liaison_id, aged_cutoff)
-    # The page's ids first: phones and tags are then gathered for those rows only.
-    rows = await conn.fetch_all(
-        f"{_RECORD_SELECT} WHERE r.id IN (SELECT r.id FROM retirees r WHERE {where}"
-        " ORDER BY r.id LIMIT :limit OFFSET :offset) ORDER BY r.id",
-        {**params, "limit": limit, "offset": offset},
-    )
+async def list_records(conn: Reader, *, scope_liaison_id: int | None) -> list[RetireeRecord]:
+    """Every live retiree's whole file in id order (the export), or one liaison's. The list screen
+    pages through yinling/store/roster_search.py instead."""
+    scope = " AND r.liaison_id = :scope" if scope_liaison_id is not None else ""
+    rows = await conn.fetch_all(f"{_RECORD_SELECT} WHERE r.{LIVE}{scope} ORDER BY r.id", {"scope": scope_liaison_id})
     return [record_from_row(r) for r in rows]
 
 
@@ -242,7 +193,9 @@ async def update_record(tx: Transaction, retiree_id: int, fields: RetireeFields,
 
 async def erase(tx: Transaction, retiree_id: int, *, now: datetime) -> None:
     """PIPL deletion: every personal field emptied, the Telegram binding dropped; the id stays so
-    history that points at it (help requests, audit rows) still resolves to 'a deleted retiree'."""
+    history that points at it (help requests, audit rows) still resolves to 'a deleted retiree'.
+    The search's pieces of their name and phones, and their place in the list's tallies, go in the
+    same transaction (triggers of migration 0017, on deleted_at and on the phones and tags deleted)."""
     await tx.execute(
         "DELETE FROM dialogs WHERE chat_id = (SELECT telegram_chat_id FROM retirees WHERE id = :id)",
         {"id": retiree_id},
