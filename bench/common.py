@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import socket
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 
@@ -108,3 +111,64 @@ class Stopwatch:
     @property
     def elapsed(self) -> float:
         return time.perf_counter() - self.start
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One load run: throughput, latency percentiles (ms), non-200 answers."""
+
+    rate: float
+    p50: float
+    p99: float
+    errors: int
+
+    def line(self) -> str:
+        return f"{self.rate:7.0f} req/s  p50 {self.p50:6.1f} ms  p99 {self.p99:6.1f} ms  errors {self.errors}"
+
+
+async def load_figures(base: str, paths: Callable[[random.Random], str], headers: dict, seconds: float,
+                       connections: int = 32) -> Figures:
+    """`connections` clients, each asking for `paths(rng)` again and again for `seconds`."""
+    latencies: list[float] = []
+    errors = 0
+    deadline = time.perf_counter() + seconds
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connections), headers=headers) as http:
+        async def worker(seed: int) -> None:
+            nonlocal errors
+            rng = random.Random(seed)
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                async with http.get(base + paths(rng)) as resp:
+                    await resp.read()
+                    errors += resp.status != 200
+                latencies.append(time.perf_counter() - started)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(i) for i in range(connections)))
+        elapsed = time.perf_counter() - started
+    return Figures(len(latencies) / elapsed, percentile(latencies, 50) * 1000, percentile(latencies, 99) * 1000, errors)
+
+
+@asynccontextmanager
+async def api_beside_bare(db_path: Path, sample: str, login: dict, *, page_cache: bool = True
+                          ) -> AsyncIterator[tuple[str, str, dict]]:
+    """The staff API over `db_path` and a bare aiohttp JSON endpoint, both in one server process of
+    their own (bench.roster_server), the bare one given the page `sample` answers. Yields the API's
+    base URL, the bare endpoint's URL and the headers of a logged-in staff member (`login`)."""
+    api_port, bare_port = free_port(), free_port()
+    api, bare = f"http://127.0.0.1:{api_port}", f"http://127.0.0.1:{bare_port}"
+    server = subprocess.Popen([sys.executable, "-m", "bench.roster_server", str(db_path), str(api_port),
+                               str(bare_port), *([] if page_cache else ["nocache"])], stdout=subprocess.PIPE)
+    try:
+        assert server.stdout is not None and server.stdout.readline().strip() == b"ready"
+        async with aiohttp.ClientSession() as http:
+            async with http.post(f"{api}/api/v1/auth/login", json=login) as resp:
+                headers = {"Authorization": f"Bearer {(await resp.json())['token']}"}
+            async with http.get(api + sample, headers=headers) as resp:
+                page = await resp.json()
+            async with http.put(f"{bare}/bare", json=page) as resp:
+                assert resp.status == 204
+        yield api, f"{bare}/bare", headers
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -42,7 +42,6 @@ from yinling.store.rows import Reader
 THREAD_OPEN_FOR = timedelta(days=3)  # a reply typed within this of a staff message goes to its writer
 URGENT_ANSWER_WITHIN = timedelta(minutes=30)  # an urgent message unanswered longer is overdue
 ANSWER_WITHIN = timedelta(hours=24)
-FILTERS = ("all", "mine", "unassigned", "urgent", "overdue")
 
 
 class InboxService:
@@ -164,8 +163,8 @@ class InboxService:
         urgent_cut, normal_cut = now - URGENT_ANSWER_WITHIN, now - ANSWER_WITHIN
         items = await inbox_store.queue(self.core.db, which, scope=scope, me=me, now=now, urgent_cut=urgent_cut,
                                         normal_cut=normal_cut, limit=per_page, offset=(page - 1) * per_page)
-        counts = {name: await inbox_store.count(self.core.db, name, scope=scope, me=me, now=now,
-                                                urgent_cut=urgent_cut, normal_cut=normal_cut) for name in FILTERS}
+        counts = await inbox_store.counts(self.core.db, scope=scope, me=me, now=now, urgent_cut=urgent_cut,
+                                          normal_cut=normal_cut)
         return items, counts[which], counts
 
     # Scope follows the retiree's liaison, which an admin may change at any time: the do_* below

@@ -7,17 +7,16 @@ from datetime import datetime
 from yinling.clock import to_iso
 from yinling.models import HelpEvent, HelpFilter, HelpMessage, HelpRequest, Inbound
 from yinling.store.database import Transaction
-from yinling.store.rows import Reader, set_columns, to_model
+from yinling.store.rows import Reader, set_columns, to_model, to_models
 
 _SELECT = (
     "SELECT h.*, r.name AS retiree_name, r.liaison_id AS liaison_id, s.display_name AS assignee_name"
     " FROM help_requests h JOIN retirees r ON r.id = h.retiree_id LEFT JOIN staff s ON s.id = h.assignee_id"
 )
 OPEN_STATUSES = ("new", "open", "pending")
-
-
-def request_from_row(row) -> HelpRequest:
-    return to_model(HelpRequest, row)
+# help_requests' columns a HelpRequest holds (a page reads no others)
+_COLUMNS = ", ".join(f"h.{name}" for name in HelpRequest.model_fields
+                     if name not in ("retiree_name", "liaison_id", "assignee_name"))
 
 
 async def create(
@@ -34,7 +33,7 @@ async def create(
 
 async def get(conn: Reader, request_id: int) -> HelpRequest | None:
     row = await conn.fetch_one(f"{_SELECT} WHERE h.id = :id", {"id": request_id})
-    return request_from_row(row) if row else None
+    return to_model(HelpRequest, row) if row else None
 
 
 async def add_message(
@@ -70,7 +69,7 @@ async def thread(conn: Reader, request_id: int) -> list[HelpMessage]:
         " WHERE m.request_id = :r ORDER BY m.id",
         {"r": request_id},
     )
-    return [to_model(HelpMessage, r) for r in rows]
+    return to_models(HelpMessage, rows)
 
 
 async def events(conn: Reader, request_id: int) -> list[HelpEvent]:
@@ -84,7 +83,7 @@ async def for_retiree(conn: Reader, retiree_id: int, *, limit: int = 10) -> list
         f"{_SELECT} WHERE h.retiree_id = :r AND h.merged_into IS NULL ORDER BY h.id DESC LIMIT :l",
         {"r": retiree_id, "l": limit},
     )
-    return [request_from_row(r) for r in rows]
+    return to_models(HelpRequest, rows)
 
 
 async def count_created_since(conn: Reader, retiree_id: int, since: datetime) -> int:
@@ -101,34 +100,29 @@ async def latest_open(conn: Reader, retiree_id: int) -> HelpRequest | None:
         " ORDER BY h.id DESC LIMIT 1",
         {"r": retiree_id},
     )
-    return request_from_row(row) if row else None
+    return to_model(HelpRequest, row) if row else None
 
 
-def _where(filters: HelpFilter, *, scope_liaison_id: int | None, me: int, now: datetime) -> tuple[str, dict]:
+def _where(filters: HelpFilter, *, scope_liaison_id: int | None, me: int, now: datetime) -> tuple[list[str], dict]:
+    """The list's conditions on help_requests alone (the retiree's liaison and name through subqueries),
+    so a page's ids are picked before anything is joined. A search's own condition is added by _source."""
     clauses: list[str] = []
     params: dict[str, object] = {}
     if filters.status in (None, "closed"):  # merged requests are closed ones: other statuses need no check
         clauses.append("h.merged_into IS NULL")
     if scope_liaison_id is not None:  # a liaison: requests of their own retirees only
-        clauses.append("r.liaison_id = :scope")
+        clauses.append("h.retiree_id IN (SELECT id FROM retirees WHERE liaison_id = :scope)")
         params["scope"] = scope_liaison_id
-    if filters.status:
-        clauses.append("h.status = :status")
-        params["status"] = filters.status
-    if filters.category:
-        clauses.append("h.category = :category")
-        params["category"] = filters.category
-    if filters.priority:
-        clauses.append("h.priority = :priority")
-        params["priority"] = filters.priority
-    if filters.assignee == "me":
-        clauses.append("h.assignee_id = :me")
-        params["me"] = me
-    elif filters.assignee == "unassigned":
-        clauses.append("h.assignee_id IS NULL")
-    elif isinstance(filters.assignee, int):
-        clauses.append("h.assignee_id = :assignee")
-        params["assignee"] = filters.assignee
+    for column in ("status", "category", "priority"):
+        if getattr(filters, column):
+            clauses.append(f"h.{column} = :{column}")
+            params[column] = getattr(filters, column)
+    if filters.priority:  # the same condition, as the rank the priority indexes hold
+        clauses.append("h.priority_rank = :rank")
+        params["rank"] = PRIORITY_RANKS[filters.priority]
+    if filters.assignee is not None:  # me, unassigned or a staff id
+        clauses.append("h.assignee_id IS NULL" if filters.assignee == "unassigned" else "h.assignee_id = :assignee")
+        params["assignee"] = me if filters.assignee == "me" else filters.assignee
     if filters.retiree_id:
         clauses.append("h.retiree_id = :retiree")
         params["retiree"] = filters.retiree_id
@@ -136,63 +130,178 @@ def _where(filters: HelpFilter, *, scope_liaison_id: int | None, me: int, now: d
         clauses.append(("" if filters.overdue else "NOT ") + OVERDUE)
         params["now"] = to_iso(now)
     if filters.q:
-        escaped = filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        clauses.append("(h.summary LIKE :q ESCAPE '\\' OR r.name LIKE :q ESCAPE '\\')")
-        params["q"] = f"%{escaped}%"
-    return " AND ".join(clauses) or "1 = 1", params
+        params["q"] = "%" + filters.q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    if _indexed(filters):
+        params["words"] = _phrase(filters.q or "")
+    return clauses, params
 
 
 # Overdue: no first response by its due time, or not resolved by its due time, while still open.
-OVERDUE = (
-    "(h.status IN ('new', 'open', 'pending') AND ((h.first_response_at IS NULL AND h.first_response_due < :now)"
-    " OR h.resolution_due < :now))"
-)
+OPEN = "h.status IN ('new', 'open', 'pending')"
+OVERDUE = f"({OPEN} AND ((h.first_response_at IS NULL AND h.first_response_due < :now) OR h.resolution_due < :now))"
+# An open request not overdue yet (NOT OVERDUE, spelt so help_requests_open_late finds them by resolution_due).
+NOT_LATE = "h.resolution_due >= :now AND (h.first_response_at IS NOT NULL OR h.first_response_due >= :now)"
 
-SORTS = {
-    "newest": "h.id DESC",
-    "oldest": "h.id ASC",
-    "priority": "h.priority_rank, h.id",
-    "due": "h.first_response_due, h.id",
-}
+PRIORITY_RANKS = {"urgent": 0, "high": 1, "normal": 2, "low": 3}  # as the priority_rank column (0003)
+SORTS = {"newest": "h.id DESC", "oldest": "h.id ASC", "priority": "h.priority_rank, h.id",
+         "due": "h.first_response_due, h.id"}
+# The indexes a page is read from (migrations 0003 and 0016), by what narrows the list: each has one
+# for each order, named with the order's suffix.
+_ORDER_SUFFIX = {"newest": "", "oldest": "", "priority": "_rank", "due": "_due"}
+
+
+def _index(narrowing: str, filters: HelpFilter, sort: str) -> str:
+    """One priority is one priority_rank: within it the _rank index is in id order too."""
+    suffix = "_rank" if filters.priority and sort != "due" else _ORDER_SUFFIX[sort]
+    return f"INDEXED BY help_requests_{narrowing}{suffix}"
+
+
+# A search: the requests whose words or retiree's name hold the piece, as the index finds them.
+_FOUND = "help_requests_fts f CROSS JOIN help_requests h NOT INDEXED ON h.id = f.rowid"
+_FOUND_ORDER = {"newest": "f.rowid DESC", "oldest": "f.rowid ASC"}
+_MATCHES = ("(h.summary LIKE :q ESCAPE '\\' OR h.retiree_id IN (SELECT id FROM retirees WHERE name LIKE :q ESCAPE"
+            " '\\'))")
+SEARCH_CAP = 1000  # a search's total is counted this far: past it staff narrow the words, not page on
+FEW = 5000  # a search matching no more than this is read whole and sorted
+
+
+def _phrase(words: str) -> str:
+    """The characters with char(1) between them (one alone: around it), as migration 0016 indexes text."""
+    spaced = "\x01".join(words) if len(words) > 1 else f"\x01{words}\x01"
+    return '"' + spaced.replace('"', '""') + '"'
+
+
+def _indexed(filters: HelpFilter) -> bool:
+    """Whether the search index can look for the words (an FTS5 query ends at a NUL character)."""
+    return bool(filters.q) and "\x00" not in (filters.q or "")
+
+
+def _found(filters: HelpFilter) -> str:
+    """The search's condition on the index. The index folds letters' case as LIKE does not (LIKE folds
+    ASCII only), so words with letters are checked again as LIKE reads them."""
+    q = filters.q or ""
+    plain = q.lower() == q.upper() and "\x01" not in q
+    return "f.help_requests_fts MATCH :words" + ("" if plain else f" AND {_MATCHES}")
+
+
+def _narrowed(filters: HelpFilter) -> bool:
+    return bool(filters.status in OPEN_STATUSES or filters.overdue or filters.assignee is not None)
+
+
+def _source(filters: HelpFilter, sort: str, *, few: bool, counting: bool = False) -> tuple[str, str, list[str]]:
+    """FROM and ORDER BY of the query picking a page's ids, and the conditions the source adds. The
+    list is read in the page's order from the index of the filter that leaves fewest requests, so a
+    page costs about the rows it skips and shows. A search is read from the search index when its
+    words match few requests (then sorted), or when nothing narrows the list more and the order is
+    the index's own (newest or oldest); else its words are checked on each row read."""
+    if _indexed(filters) and not filters.retiree_id and (few or (sort in _FOUND_ORDER and not _narrowed(filters))):
+        return _FOUND, _FOUND_ORDER.get(sort, SORTS[sort]), [_found(filters)]
+    extra = [_MATCHES] if filters.q else []
+    if filters.retiree_id:
+        index = "INDEXED BY help_requests_retiree"
+    elif filters.assignee is not None and filters.status:
+        index = _index("assignee_status", filters, sort)
+    elif filters.status in OPEN_STATUSES and filters.q and sort in _FOUND_ORDER:  # words there: no row read
+        index, extra = "INDEXED BY help_requests_open_words", [*extra, OPEN]  # the partial index's condition
+    elif filters.status in OPEN_STATUSES:
+        index = _index("status", filters, sort)
+    elif filters.overdue:  # counting: that index holds every column the test reads
+        index = "INDEXED BY help_requests_open_late" if counting else _index("open", filters, sort)
+        extra = [*extra, OPEN]
+    elif filters.assignee is not None:  # no status: merged_into IS NULL, the indexes' second column
+        index = _index("assignee", filters, sort)
+    elif filters.status:
+        index = _index("status", filters, sort)
+    elif filters.priority and sort != "due":  # one priority is one priority_rank: a range of that index
+        index = "INDEXED BY help_requests_rank"
+    else:  # the order alone: the table itself (rowid) or the order's index
+        index = "NOT INDEXED" if sort in _FOUND_ORDER else f"INDEXED BY help_requests{_ORDER_SUFFIX[sort]}"
+    return f"help_requests h {index}", SORTS[sort], extra
+
+
+async def _few_found(conn: Reader, filters: HelpFilter, sort: str, params: dict) -> bool:
+    """Whether a search's words match few requests, asked only where _source's choice depends on it."""
+    if not (_indexed(filters) and not filters.retiree_id and (_narrowed(filters) or sort not in _FOUND_ORDER)):
+        return False
+    row = await conn.fetch_one(
+        "SELECT count(*) AS n FROM (SELECT 1 FROM help_requests_fts WHERE help_requests_fts MATCH :words"
+        f" LIMIT {FEW + 1})", {"words": params["words"]})
+    return row is not None and row["n"] <= FEW
 
 
 async def page(
     conn: Reader, filters: HelpFilter, *, scope_liaison_id: int | None, me: int, now: datetime, sort: str,
     limit: int, offset: int,
 ) -> list[HelpRequest]:
-    where, params = _where(filters, scope_liaison_id=scope_liaison_id, me=me, now=now)
+    """Ids first, from help_requests (and the search index) alone; then only those rows are joined."""
+    clauses, params = _where(filters, scope_liaison_id=scope_liaison_id, me=me, now=now)
+    source, order, extra = _source(filters, sort, few=await _few_found(conn, filters, sort, params))
     rows = await conn.fetch_all(
-        f"{_SELECT} WHERE {where} ORDER BY {SORTS[sort]} LIMIT :limit OFFSET :offset",
+        f"SELECT {_COLUMNS}, r.name AS retiree_name, r.liaison_id AS liaison_id, s.display_name AS assignee_name"
+        f" FROM (SELECT h.id AS pick FROM {source} WHERE {' AND '.join(clauses + extra) or '1 = 1'}"
+        f" ORDER BY {order} LIMIT :limit OFFSET :offset) p CROSS JOIN help_requests h ON h.id = p.pick"
+        f" JOIN retirees r ON r.id = h.retiree_id LEFT JOIN staff s ON s.id = h.assignee_id ORDER BY {SORTS[sort]}",
         {**params, "limit": limit, "offset": offset},
     )
-    return [request_from_row(r) for r in rows]
+    return to_models(HelpRequest, rows)
 
 
 async def count(conn: Reader, filters: HelpFilter, *, scope_liaison_id: int | None, me: int, now: datetime) -> int:
-    if filters == HelpFilter() and scope_liaison_id is None:  # everything: all rows less the merged ones
-        row = await conn.fetch_one(
-            "SELECT (SELECT count(*) FROM help_requests)"
-            " - (SELECT count(*) FROM help_requests WHERE merged_into IS NOT NULL) AS n"
-        )
+    """Exact, except a search's: counted up to SEARCH_CAP. Filters help_request_counts holds are summed
+    there; overdue ones are the open ones less those not late yet (NOT_LATE, the newest few)."""
+    if not (filters.q or filters.retiree_id or filters.overdue is False or scope_liaison_id is not None):
+        tally, params = _tallied(filters, me=me)
+        if filters.overdue:  # of the open ones, those late already: all but the few not late yet
+            clauses, narrowing = _where(filters.model_copy(update={"overdue": None}), scope_liaison_id=None, me=me,
+                                        now=now)
+            tally = (f"{tally} AND status IN ('new', 'open', 'pending')) - (SELECT count(*) FROM help_requests h"
+                     f" INDEXED BY help_requests_open_late WHERE {' AND '.join([OPEN, NOT_LATE, *clauses])}")
+            params = {**params, **narrowing, "now": to_iso(now)}
+        row = await conn.fetch_one(f"SELECT ({tally}) AS n", params)
         return row["n"] if row else 0
-    where, params = _where(filters, scope_liaison_id=scope_liaison_id, me=me, now=now)
-    # The retiree is needed only for a liaison's scope or a name search; without it the count is
-    # answered from help_requests' own indexes.
-    join = "JOIN retirees r ON r.id = h.retiree_id" if scope_liaison_id is not None or filters.q else ""
-    row = await conn.fetch_one(f"SELECT count(*) AS n FROM help_requests h {join} WHERE {where}", params)
+    clauses, params = _where(filters, scope_liaison_id=scope_liaison_id, me=me, now=now)
+    source, _, extra = _source(filters, "newest", few=await _few_found(conn, filters, "newest", params), counting=True)
+    picked = f"SELECT 1 FROM {source} WHERE {' AND '.join(clauses + extra) or '1 = 1'}"
+    row = await conn.fetch_one(f"SELECT count(*) AS n FROM ({picked}{f' LIMIT {SEARCH_CAP}' if filters.q else ''})",
+                               params)
     return row["n"] if row else 0
 
 
+def _tallied(filters: HelpFilter, *, me: int) -> tuple[str, dict]:
+    """A total by status, category, priority and assignee alone, from help_request_counts: the query
+    (its WHERE last, to be added to) and its parameters."""
+    clauses = ["merged = 0"] if filters.status in (None, "closed") else ["1 = 1"]
+    params: dict[str, object] = {}
+    for column in ("status", "category", "priority"):
+        if getattr(filters, column):
+            clauses.append(f"{column} = :{column}")
+            params[column] = getattr(filters, column)
+    if filters.assignee is not None:  # 0 for nobody
+        clauses.append("assignee_id = :tallied_assignee")
+        params["tallied_assignee"] = {"me": me, "unassigned": 0}.get(str(filters.assignee), filters.assignee)
+    return f"SELECT coalesce(sum(n), 0) FROM help_request_counts WHERE {' AND '.join(clauses)}", params
+
+
 async def counts(conn: Reader, *, scope_liaison_id: int | None, me: int, now: datetime) -> dict[str, int]:
-    """The queue's headline numbers over open requests: mine, unassigned, all, overdue."""
-    scope = "AND r.liaison_id = :scope" if scope_liaison_id is not None else ""
-    join = "JOIN retirees r ON r.id = h.retiree_id" if scope_liaison_id is not None else ""
-    row = await conn.fetch_one(
-        "SELECT count(*) AS all_open, sum(h.assignee_id = :me) AS mine, sum(h.assignee_id IS NULL) AS unassigned,"
-        f" sum({OVERDUE}) AS overdue FROM help_requests h {join}"
-        f" WHERE h.status IN ('new', 'open', 'pending') {scope}",  # never merged: merged ones are closed
-        {"me": me, "now": to_iso(now), **({"scope": scope_liaison_id} if scope_liaison_id is not None else {})},
-    )
+    """The queue's headline numbers over open requests: mine, unassigned, all, overdue (merged ones are
+    closed, so never among them). The whole office's from help_request_counts and one index."""
+    if scope_liaison_id is None:
+        row = await conn.fetch_one(
+            "SELECT sum(n) AS all_open, sum(CASE WHEN assignee_id = :me THEN n END) AS mine,"
+            " sum(CASE WHEN assignee_id = 0 THEN n END) AS unassigned,"
+            " sum(n) - (SELECT count(*) FROM help_requests h INDEXED BY help_requests_open_late"
+            f" WHERE {OPEN} AND {NOT_LATE}) AS overdue"
+            " FROM help_request_counts WHERE status IN ('new', 'open', 'pending')",
+            {"me": me, "now": to_iso(now)},
+        )
+    else:
+        row = await conn.fetch_one(
+            "SELECT count(*) AS all_open, sum(h.assignee_id = :me) AS mine,"
+            f" sum(h.assignee_id IS NULL) AS unassigned, sum({OVERDUE}) AS overdue FROM help_requests h"
+            f" INDEXED BY help_requests_open_retiree WHERE {OPEN}"  # their retirees' open ones, index only
+            " AND h.retiree_id IN (SELECT id FROM retirees WHERE liaison_id = :scope)",
+            {"me": me, "now": to_iso(now), "scope": scope_liaison_id},
+        )
     assert row is not None  # an aggregate without GROUP BY always returns one row
     return {"mine": row["mine"] or 0, "unassigned": row["unassigned"] or 0, "all": row["all_open"] or 0,
             "overdue": row["overdue"] or 0}
@@ -228,7 +337,7 @@ async def overdue_unnotified(
         f" AND {BREACHES[kind][0]} {one} ORDER BY h.id LIMIT :l",
         {"now": to_iso(now), "l": limit, **({"id": request_id} if request_id is not None else {})},
     )
-    return [request_from_row(r) for r in rows]
+    return to_models(HelpRequest, rows)
 
 
 async def mark_breach_told(tx: Transaction, request_id: int, *, kind: str, now: datetime) -> None:
@@ -294,7 +403,7 @@ async def reminders_due(conn: Reader, *, now: datetime, limit: int = 200) -> lis
         " ORDER BY h.remind_at LIMIT :l",
         {"now": to_iso(now), "l": limit},
     )
-    return [request_from_row(r) for r in rows]
+    return to_models(HelpRequest, rows)
 
 
 async def create_many(tx: Transaction, rows: list[dict]) -> None:

@@ -7,8 +7,10 @@ from datetime import datetime
 from yinling.clock import from_iso, to_iso
 from yinling.models import ConversationEntry, Inbound, InboxItem, InboxMessage
 from yinling.store.database import Transaction
+from yinling.store.help import NOT_LATE as HELP_NOT_LATE
+from yinling.store.help import OPEN as HELP_OPEN
 from yinling.store.help import OVERDUE as HELP_OVERDUE
-from yinling.store.rows import Reader, to_model
+from yinling.store.rows import Reader, to_model, to_models
 
 _MESSAGE = (
     "SELECT m.*, r.name AS retiree_name, r.liaison_id AS liaison_id FROM inbound_messages m"
@@ -36,7 +38,7 @@ async def message(conn: Reader, message_id: int) -> InboxMessage | None:
 async def messages_of(conn: Reader, retiree_id: int, *, limit: int = 200) -> list[InboxMessage]:
     rows = await conn.fetch_all(f"{_MESSAGE} WHERE m.retiree_id = :r ORDER BY m.id DESC LIMIT :l",
                                 {"r": retiree_id, "l": limit})
-    return [to_model(InboxMessage, r) for r in reversed(rows)]
+    return to_models(InboxMessage, rows[::-1])
 
 
 async def set_handled(tx: Transaction, message_id: int, *, staff_id: int, now: datetime) -> bool:
@@ -64,14 +66,21 @@ async def set_assignee(tx: Transaction, message_id: int, staff_id: int) -> None:
 # A message belongs to whoever it was given to, else to the retiree's liaison (一对一).
 _MSG_OWNER = "COALESCE(m.assignee_id, r.liaison_id)"
 _MSG_OVERDUE = "(m.created_at < CASE WHEN m.urgent THEN :urgent_cut ELSE :normal_cut END)"
+# Open requests in the queue's order come from help_requests_open_queue (migration 0016), which also
+# holds every column the filters read; the office's are counted from help_request_counts, a liaison's
+# from help_requests_open_retiree.
+_HELP_ORDER = "(h.priority = 'urgent') DESC, h.created_at, h.id"
+# Help requests counted from help_request_counts (the whole office's): each filter but overdue.
+_TALLIED = {"all": "", "mine": " AND assignee_id = :me", "unassigned": " AND assignee_id = 0",
+            "urgent": " AND priority = 'urgent'"}
 
 
 def _parts(which: str, *, scope: int | None, me: int) -> tuple[str, str]:
-    """WHERE clauses for the help half and the message half of the queue."""
-    help_where = ["h.status IN ('new', 'open', 'pending')", "h.merged_into IS NULL"]
+    """WHERE clauses for the help half (on help_requests alone) and the message half of the queue."""
+    help_where = [HELP_OPEN, "h.merged_into IS NULL"]
     msg_where = ["m.handled_at IS NULL"]
     if scope is not None:
-        help_where.append("r.liaison_id = :scope")
+        help_where.append("h.retiree_id IN (SELECT id FROM retirees WHERE liaison_id = :scope)")
         msg_where.append("r.liaison_id = :scope")
     if which == "mine":
         help_where.append("h.assignee_id = :me")
@@ -97,37 +106,67 @@ async def queue(
     conn: Reader, which: str, *, scope: int | None, me: int, now: datetime, urgent_cut: datetime,
     normal_cut: datetime, limit: int, offset: int,
 ) -> list[InboxItem]:
-    """Urgent first, then the longest waiting."""
+    """Urgent first, then the longest waiting. Each half gives its first offset + limit in that order
+    (open requests straight from their index, without a sort), and only those are sorted together."""
     help_where, msg_where = _parts(which, scope=scope, me=me)
     rows = await conn.fetch_all(
-        "SELECT 'help' AS kind, h.id AS id, h.retiree_id AS retiree_id, r.name AS retiree_name,"
+        "SELECT * FROM (SELECT 'help' AS kind, h.id AS id, h.retiree_id AS retiree_id, r.name AS retiree_name,"
         " r.liaison_id AS liaison_id, h.assignee_id AS assignee_id, h.priority = 'urgent' AS urgent,"
         f" {HELP_OVERDUE} AS overdue, h.status AS status, NULL AS origin, h.summary AS preview,"
         " h.created_at AS created_at"
-        f" FROM help_requests h JOIN retirees r ON r.id = h.retiree_id WHERE {help_where}"
+        " FROM (SELECT h.id AS pick FROM help_requests h INDEXED BY help_requests_open_queue"
+        f" WHERE {help_where} ORDER BY {_HELP_ORDER} LIMIT :first) p"
+        " CROSS JOIN help_requests h ON h.id = p.pick JOIN retirees r ON r.id = h.retiree_id)"
         " UNION ALL"
-        f" SELECT 'message', m.id, m.retiree_id, r.name, r.liaison_id, {_MSG_OWNER}, m.urgent, {_MSG_OVERDUE},"
-        " 'new', m.origin, COALESCE(m.text, ''), m.created_at"
+        f" SELECT * FROM (SELECT 'message', m.id, m.retiree_id, r.name, r.liaison_id, {_MSG_OWNER}, m.urgent,"
+        f" {_MSG_OVERDUE}, 'new', m.origin, COALESCE(m.text, ''), m.created_at"
         f" FROM inbound_messages m LEFT JOIN retirees r ON r.id = m.retiree_id WHERE {msg_where}"
+        " ORDER BY m.urgent DESC, m.created_at, m.id LIMIT :first)"
         " ORDER BY urgent DESC, created_at ASC, kind, id LIMIT :limit OFFSET :offset",
         {**_params(scope=scope, me=me, now=now, urgent_cut=urgent_cut, normal_cut=normal_cut),
-         "limit": limit, "offset": offset},
+         "limit": limit, "offset": offset, "first": limit + offset},
     )
-    return [to_model(InboxItem, r) for r in rows]
+    return to_models(InboxItem, rows)
+
+
+def _count_sql(which: str, *, scope: int | None, me: int) -> str:
+    """One filter's count, as an expression: its open requests plus its unanswered messages."""
+    help_where, msg_where = _parts(which, scope=scope, me=me)
+    tallied = ("(SELECT coalesce(sum(n), 0) FROM help_request_counts WHERE status IN ('new', 'open', 'pending')"
+               f" AND merged = 0{_TALLIED.get(which, '')})")
+    if scope is None and which in _TALLIED:
+        helped = tallied
+    elif scope is None:  # overdue: the open ones less those not late yet (the newest few)
+        helped = (f"{tallied} - (SELECT count(*) FROM help_requests h INDEXED BY help_requests_open_late"
+                  f" WHERE {HELP_OPEN} AND h.merged_into IS NULL AND {HELP_NOT_LATE})")
+    else:  # a liaison's: their retirees' open requests, from the index by retiree
+        helped = f"(SELECT count(*) FROM help_requests h INDEXED BY help_requests_open_retiree WHERE {help_where})"
+    return (f"{helped} + (SELECT count(*) FROM inbound_messages m LEFT JOIN retirees r ON r.id = m.retiree_id"
+            f" WHERE {msg_where})")
 
 
 async def count(
     conn: Reader, which: str, *, scope: int | None, me: int, now: datetime, urgent_cut: datetime,
     normal_cut: datetime,
 ) -> int:
-    help_where, msg_where = _parts(which, scope=scope, me=me)
     row = await conn.fetch_one(
-        f"SELECT (SELECT count(*) FROM help_requests h JOIN retirees r ON r.id = h.retiree_id WHERE {help_where})"
-        f" + (SELECT count(*) FROM inbound_messages m LEFT JOIN retirees r ON r.id = m.retiree_id"
-        f" WHERE {msg_where}) AS n",
+        f"SELECT {_count_sql(which, scope=scope, me=me)} AS n",
         _params(scope=scope, me=me, now=now, urgent_cut=urgent_cut, normal_cut=normal_cut),
     )
     return row["n"] if row else 0
+
+
+async def counts(
+    conn: Reader, *, scope: int | None, me: int, now: datetime, urgent_cut: datetime, normal_cut: datetime,
+) -> dict[str, int]:
+    """count() of every filter (all, mine, unassigned, urgent, overdue), in one statement."""
+    which = ("all", "mine", "unassigned", "urgent", "overdue")
+    row = await conn.fetch_one(
+        "SELECT " + ", ".join(f"{_count_sql(w, scope=scope, me=me)} AS \"{w}\"" for w in which),
+        _params(scope=scope, me=me, now=now, urgent_cut=urgent_cut, normal_cut=normal_cut),
+    )
+    assert row is not None  # a SELECT without FROM returns one row
+    return {w: row[w] for w in which}
 
 
 # ---- staff threads: a retiree's words after a staff message go to that staff member ----
@@ -175,7 +214,7 @@ async def new_unanswered(conn: Reader, *, after_id: int, since: datetime, owner_
         f"{owner} ORDER BY m.id LIMIT :l",
         {"after": after_id, "since": to_iso(since), "owner": owner_id, "l": limit},
     )
-    return [to_model(InboxMessage, r) for r in rows]
+    return to_models(InboxMessage, rows)
 
 
 # ---- a retiree's conversation: the intake (what they sent) beside the outbox (what they were sent) ----
@@ -191,5 +230,5 @@ async def conversation(conn: Reader, chat_id: int, *, before: datetime | None, l
         ") ORDER BY at DESC, direction DESC, ref DESC LIMIT :l",
         {"c": chat_id, "cut": cut, "l": limit},
     )
-    return [to_model(ConversationEntry, r) for r in reversed(rows)]
+    return to_models(ConversationEntry, rows[::-1])
 
