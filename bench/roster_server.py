@@ -3,11 +3,15 @@ port, a bare aiohttp JSON endpoint returning a page of the same size.
 
     python -m bench.roster_server DB API_PORT BARE_PORT [nocache]
 
-`nocache` turns the staff API's one-second page cache off, to measure what a page costs uncached."""
+`nocache` turns the staff API's one-second page cache off, to measure what a page costs uncached.
+YINLING_BENCH_PROFILE=FILE profiles the server process (cProfile) and writes its stats to FILE on exit."""
 from __future__ import annotations
 
 import asyncio
+import cProfile
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -61,5 +65,21 @@ async def serve(db_path: str, api_port: int, bare_port: int, page_cache: bool = 
         await db.close()
 
 
+def main() -> None:
+    run = serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), page_cache="nocache" not in sys.argv[4:])
+    profile_to = os.environ.get("YINLING_BENCH_PROFILE")
+    if not profile_to:
+        asyncio.run(run)
+        return
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))  # stop, keep the stats
+    profiler = cProfile.Profile()
+    try:
+        profiler.runcall(asyncio.run, run)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        profiler.dump_stats(profile_to)
+
+
 if __name__ == "__main__":
-    asyncio.run(serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), page_cache="nocache" not in sys.argv[4:]))
+    main()

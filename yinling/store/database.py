@@ -14,13 +14,16 @@ Invariants:
   (`executemany` over many rows runs on a worker thread while the lock is held);
 - reads go to a small pool of reader connections on their own threads (aiosqlite; WAL lets them
   read while the writer writes) and see everything committed before they start; sqlite3 releases
-  the GIL while a query runs, so readers use every core for the long list queries.
+  the GIL while a query runs, so readers use every core for the long list queries;
+- bounded reads (a list page: indexed, LIMIT <= 100) may run on the loop's own thread instead
+  (`read_now`, `bounded`), on a read-only connection of their own: see `read_now` for why that is safe.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
 import sqlite3
+import time
 from collections.abc import AsyncIterator, Callable, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -29,6 +32,8 @@ from typing import Any
 import aiosqlite
 
 BUSY_TIMEOUT_MS = 5000  # how long to wait for another process's write lock, and readers' busy_timeout
+NOW_BUDGET_S = 0.005  # how long a read may hold the loop before it is stopped and run on a reader thread
+NOW_CHECK_STEPS = 1000  # SQLite VM steps between two looks at that budget
 BULK_ROWS = 200  # executemany over more rows than this runs on a worker thread
 CHECKPOINT_EVERY = 200  # commits between background checkpoints (SQLite's own default is ~1000 pages)
 log = logging.getLogger(__name__)
@@ -61,6 +66,17 @@ def _open_writer(path: Path) -> sqlite3.Connection:
         conn.execute(pragma)
     conn.execute("PRAGMA busy_timeout=0")  # never wait inside SQLite on the loop's thread
     conn.execute("PRAGMA wal_autocheckpoint=0")  # checkpoints run off the loop instead
+    return conn
+
+
+def _open_now_reader(path: Path) -> sqlite3.Connection:
+    """The connection `read_now` uses on the loop's thread: reads only (query_only), never waiting."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    for pragma in _PRAGMAS:
+        conn.execute(pragma)
+    conn.execute("PRAGMA busy_timeout=0")  # a read that would wait goes to a reader thread instead
+    conn.execute("PRAGMA query_only=ON")
     return conn
 
 
@@ -115,11 +131,31 @@ class Transaction:
 READERS = 4
 
 
+class Bounded:
+    """A Reader whose reads run on the loop's thread (Database.read_now): for list pages only."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def fetch_all(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        return await self._db.read_now(sql, params)
+
+    async def fetch_one(self, sql: str, params: Params = ()) -> sqlite3.Row | None:
+        rows = await self._db.read_now(sql, params)
+        return rows[0] if rows else None
+
+
 class Database:
-    def __init__(self, path: Path, writer: sqlite3.Connection, readers: list[aiosqlite.Connection]) -> None:
+    def __init__(self, path: Path, writer: sqlite3.Connection, readers: list[aiosqlite.Connection],
+                 now_reader: sqlite3.Connection | None = None) -> None:
         self.path = path
         self._writer = writer
         self._readers = readers
+        self._now_reader = now_reader
+        self._now_deadline = 0.0
+        if now_reader is not None:
+            now_reader.set_progress_handler(self._overrun, NOW_CHECK_STEPS)
+        self.bounded = Bounded(self)  # hand this to the list reads instead of the database
         self._busy = [0] * len(readers)  # reads in flight on each reader
         self._write_lock = asyncio.Lock()
         self._commits = 0  # since the last checkpoint began
@@ -130,7 +166,7 @@ class Database:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         writer = _open_writer(path)
-        return cls(path, writer, [await _open_reader(path) for _ in range(readers)])
+        return cls(path, writer, [await _open_reader(path) for _ in range(readers)], _open_now_reader(path))
 
     async def close(self) -> None:
         if self._checkpointing is not None:
@@ -139,6 +175,8 @@ class Database:
             self._writer.close()
         for reader in self._readers:
             await reader.close()
+        if self._now_reader is not None:
+            self._now_reader.close()
 
     async def _begin(self) -> None:
         """BEGIN IMMEDIATE, waiting for another process's write lock without blocking the loop."""
@@ -214,3 +252,32 @@ class Database:
     async def fetch_value(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetch_one(sql, params)
         return row[0] if row is not None else None
+
+    def _overrun(self) -> int:
+        """SQLite's progress handler: non-zero stops the statement (sqlite3 raises OperationalError)."""
+        return time.perf_counter() > self._now_deadline
+
+    async def read_now(self, sql: str, params: Params = ()) -> list[sqlite3.Row]:
+        """One read run on the event loop's own thread, for the list pages staff open most.
+
+        Handing a read to a reader thread and back costs about 100 us and a wait for that thread (a
+        page is one or two indexed statements of well under a millisecond), so those reads are done
+        here instead, as the writer's statements are. Why that is safe:
+        - it cannot write: its connection has query_only=ON, and in WAL a reader neither takes nor
+          waits for the write lock, so the writer is never held up and it never waits (busy_timeout=0;
+          a busy answer sends the read to a reader thread);
+        - it cannot hold the loop long: a progress handler stops the statement once it has run
+          NOW_BUDGET_S, and the read is then done again on a reader thread. Callers still send reads
+          they know to be scans (searches falling back to LIKE over many rows) to the thread path;
+        - the connection is only ever used from the loop's thread, one statement at a time (a
+          coroutine cannot interleave inside this synchronous call), and autocommit ends each read's
+          snapshot with its statement, so it sees everything committed before it began."""
+        if self._now_reader is None:
+            return await self.fetch_all(sql, params)
+        self._now_deadline = time.perf_counter() + NOW_BUDGET_S
+        try:
+            return self._now_reader.execute(sql, params).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not (_is_busy(exc) or "interrupted" in str(exc)):
+                raise
+        return await self.fetch_all(sql, params)

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import datetime
 
 from yinling.clock import to_iso
 from yinling.models import HelpEvent, HelpFilter, HelpMessage, HelpRequest, Inbound
-from yinling.store.database import Transaction
+from yinling.store.database import Database, Transaction
 from yinling.store.rows import Reader, set_columns, to_model, to_models
+from yinling.store.visits import create_visit_task as create_visit_task  # reached from here, as before
+from yinling.store.visits import list_visit_tasks as list_visit_tasks
 
 _SELECT = (
     "SELECT h.*, r.name AS retiree_name, r.liaison_id AS liaison_id, s.display_name AS assignee_name"
@@ -219,14 +222,36 @@ def _source(filters: HelpFilter, sort: str, *, few: bool, counting: bool = False
     return f"help_requests h {index}", SORTS[sort], extra
 
 
+def _bounded(conn: Reader, filters: HelpFilter) -> Reader:
+    """Where a page's reads run: on the loop's thread (Database.read_now) unless the list is searched,
+    as a search may check its words row by row (LIKE) over many rows; those keep to a reader thread."""
+    return conn.bounded if isinstance(conn, Database) and not filters.q else conn
+
+
+# Whether words match few requests, by database file and words, for FEW_KEPT_S: counting a common
+# phrase's matches (up to FEW) costs 1-2 ms, as much as the page. Only the plan depends on the answer
+# (read the matches and sort them, or check the words row by row), never what the page holds.
+FEW_KEPT_S = 30.0
+_FEW_SEEN: dict[tuple[str, str], tuple[float, bool]] = {}
+
+
 async def _few_found(conn: Reader, filters: HelpFilter, sort: str, params: dict) -> bool:
     """Whether a search's words match few requests, asked only where _source's choice depends on it."""
     if not (_indexed(filters) and not filters.retiree_id and (_narrowed(filters) or sort not in _FOUND_ORDER)):
         return False
+    key = (str(conn.path), params["words"]) if isinstance(conn, Database) else None
+    seen = _FEW_SEEN.get(key) if key else None
+    if seen is not None and time.monotonic() - seen[0] < FEW_KEPT_S:
+        return seen[1]
     row = await conn.fetch_one(
         "SELECT count(*) AS n FROM (SELECT 1 FROM help_requests_fts WHERE help_requests_fts MATCH :words"
         f" LIMIT {FEW + 1})", {"words": params["words"]})
-    return row is not None and row["n"] <= FEW
+    few = row is not None and row["n"] <= FEW
+    if key:
+        if len(_FEW_SEEN) >= 1000:
+            _FEW_SEEN.clear()
+        _FEW_SEEN[key] = (time.monotonic(), few)
+    return few
 
 
 async def page(
@@ -236,7 +261,7 @@ async def page(
     """Ids first, from help_requests (and the search index) alone; then only those rows are joined."""
     clauses, params = _where(filters, scope_liaison_id=scope_liaison_id, me=me, now=now)
     source, order, extra = _source(filters, sort, few=await _few_found(conn, filters, sort, params))
-    rows = await conn.fetch_all(
+    rows = await _bounded(conn, filters).fetch_all(
         f"SELECT {_COLUMNS}, r.name AS retiree_name, r.liaison_id AS liaison_id, s.display_name AS assignee_name"
         f" FROM (SELECT h.id AS pick FROM {source} WHERE {' AND '.join(clauses + extra) or '1 = 1'}"
         f" ORDER BY {order} LIMIT :limit OFFSET :offset) p CROSS JOIN help_requests h ON h.id = p.pick"
@@ -257,7 +282,7 @@ async def count(conn: Reader, filters: HelpFilter, *, scope_liaison_id: int | No
             tally = (f"{tally} AND status IN ('new', 'open', 'pending')) - (SELECT count(*) FROM help_requests h"
                      f" INDEXED BY help_requests_open_late WHERE {' AND '.join([OPEN, NOT_LATE, *clauses])}")
             params = {**params, **narrowing, "now": to_iso(now)}
-        row = await conn.fetch_one(f"SELECT ({tally}) AS n", params)
+        row = await _bounded(conn, filters).fetch_one(f"SELECT ({tally}) AS n", params)
         return row["n"] if row else 0
     clauses, params = _where(filters, scope_liaison_id=scope_liaison_id, me=me, now=now)
     source, _, extra = _source(filters, "newest", few=await _few_found(conn, filters, "newest", params), counting=True)
@@ -285,6 +310,8 @@ def _tallied(filters: HelpFilter, *, me: int) -> tuple[str, dict]:
 async def counts(conn: Reader, *, scope_liaison_id: int | None, me: int, now: datetime) -> dict[str, int]:
     """The queue's headline numbers over open requests: mine, unassigned, all, overdue (merged ones are
     closed, so never among them). The whole office's from help_request_counts and one index."""
+    if isinstance(conn, Database):
+        conn = conn.bounded  # a tally and the few open requests not late yet, or one liaison's open ones
     if scope_liaison_id is None:
         row = await conn.fetch_one(
             "SELECT sum(n) AS all_open, sum(CASE WHEN assignee_id = :me THEN n END) AS mine,"
@@ -305,16 +332,6 @@ async def counts(conn: Reader, *, scope_liaison_id: int | None, me: int, now: da
     assert row is not None  # an aggregate without GROUP BY always returns one row
     return {"mine": row["mine"] or 0, "unassigned": row["unassigned"] or 0, "all": row["all_open"] or 0,
             "overdue": row["overdue"] or 0}
-
-
-async def create_visit_task(
-    tx: Transaction, *, retiree_id: int, liaison_id: int | None, request_id: int, reason: str, now: datetime
-) -> int:
-    return await tx.execute(
-        "INSERT INTO visit_tasks (retiree_id, liaison_id, request_id, reason, created_at)"
-        " VALUES (:r, :l, :q, :why, :now)",
-        {"r": retiree_id, "l": liaison_id, "q": request_id, "why": reason, "now": to_iso(now)},
-    )
 
 
 # The two kinds of SLA breach, each with the flag that says it was told (migration 0011).
@@ -346,35 +363,6 @@ async def mark_breach_told(tx: Transaction, request_id: int, *, kind: str, now: 
 
 # What reopening resets: both kinds of breach may happen, and be told, again.
 BREACH_FLAGS_CLEARED = {flag: 0 for _, flag in BREACHES.values()}
-
-
-# Whose visit it is: an open one follows the retiree to their liaison of today (a reassigned retiree's
-# visit is owed by the new liaison, whichever way the reassignment came: the API or an import); a
-# done or cancelled one stays with the liaison who owed it then.
-_VISIT_OWNER = "CASE WHEN v.status = 'open' THEN r.liaison_id ELSE v.liaison_id END"
-
-
-async def list_visit_tasks(
-    conn: Reader, *, scope_liaison_id: int | None, status: str | None, limit: int, offset: int
-) -> tuple[list[dict], int]:
-    clauses: list[str] = ["1 = 1"]
-    params: dict[str, object] = {}
-    if scope_liaison_id is not None:
-        clauses.append(f"{_VISIT_OWNER} = :scope")
-        params["scope"] = scope_liaison_id
-    if status:
-        clauses.append("v.status = :status")
-        params["status"] = status
-    where = " AND ".join(clauses)
-    total = await conn.fetch_one(
-        f"SELECT count(*) AS n FROM visit_tasks v JOIN retirees r ON r.id = v.retiree_id WHERE {where}", params)
-    rows = await conn.fetch_all(
-        f"SELECT v.id, v.retiree_id, r.name AS retiree_name, {_VISIT_OWNER} AS liaison_id, v.request_id, v.reason,"
-        f" v.status, v.created_at, v.done_at FROM visit_tasks v JOIN retirees r ON r.id = v.retiree_id WHERE {where}"
-        " ORDER BY v.id DESC LIMIT :l OFFSET :o",
-        {**params, "l": limit, "o": offset},
-    )
-    return [dict(zip(r.keys(), r, strict=True)) for r in rows], total["n"] if total else 0
 
 
 async def for_stats(conn: Reader, *, start: datetime, end: datetime, scope_liaison_id: int | None) -> list[dict]:

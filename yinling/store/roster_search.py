@@ -16,7 +16,8 @@ reads the roster. What answers instead (migration 0017, kept right by triggers):
   index, or, within one liaison's people, counts them from the index. A search counts its matches
   (a few thousand at most: those sharing one character).
 - the page itself: the ids first, in id order from an index, then the page's rows, each written as
-  JSON by SQLite (json_object) on the reader's thread: the event loop only joins strings.
+  JSON by SQLite (json_object), read on the loop's thread (Database.read_now) but for the few shapes
+  that may read thousands of entries (_long), which go to a reader thread; Python only joins strings.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from typing import NamedTuple
 
 from yinling.clock import to_iso
 from yinling.models import AGED_FROM, AGED_TAG, RosterFilter
+from yinling.store.database import Database
 from yinling.store.rows import Reader
 
 _PHONE_CHARS = frozenset("0123456789+")  # what a stored (normalised) phone number is made of
@@ -139,6 +141,8 @@ async def page(conn: Reader, filters: RosterFilter, *, scope_liaison_id: int | N
     `hidden_tags` are left out of the listed tags (not out of what a tag filter finds)."""
     shape, params = _shape_and_params(filters, scope_liaison_id, aged_cutoff, fields, bool(hidden_tags))
     steady = steady or SteadyOffset("", "", 0, "")
+    if isinstance(conn, Database) and not _long(shape):
+        conn = conn.bounded  # indexes and a page's rows: read on the loop's thread (Database.read_now)
     rows = await conn.fetch_all(_page_sql(shape), {
         **params, "today": today.isoformat(), "hidden_tags": json.dumps(hidden_tags), "limit": limit,
         "offset": offset, "steady_since": steady.since, "steady_until": steady.until,
@@ -149,6 +153,12 @@ async def page(conn: Reader, filters: RosterFilter, *, scope_liaison_id: int | N
         return [], 0
     found = await conn.fetch_one(_count_sql(shape), params)  # past the last page: the total alone
     return [], found[0] if found else 0
+
+
+def _long(shape: _Shape) -> bool:
+    """Shapes that may read thousands of entries, left to a reader thread: one or two digits scan the
+    phone index; one character (in thousands of names) within a tag tests each of them for the tag."""
+    return shape.phones == 1 or (shape.names == 1 and bool(shape.tag) and not (shape.scope or shape.liaison))
 
 
 def _shape_and_params(filters: RosterFilter, scope: int | None, aged_cutoff: date, fields: tuple[str, ...],
