@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from admin.auth import actor_of
 from admin.keys import MEDIA, PAGE_CACHE, SERVICES, SETTINGS
 from admin.parsing import (
+    ISO_MOMENT,
     Id,
     Page,
     PageQuery,
@@ -32,6 +33,7 @@ from yinling.models import (
     HelpStatus,
     SaneAwareDatetime,
     Satisfaction,
+    VisitTask,
 )
 
 MAX_PER_PAGE = 100
@@ -190,18 +192,6 @@ class FollowupBody(Strict):
     satisfaction: Satisfaction | None = None
 
 
-class VisitTask(BaseModel):
-    id: int
-    retiree_id: int
-    retiree_name: str
-    liaison_id: int | None
-    request_id: int | None
-    reason: str
-    status: Literal["open", "done", "cancelled"]
-    created_at: datetime
-    done_at: datetime | None
-
-
 class VisitQuery(PageQuery):
     status: Literal["open", "done", "cancelled"] | None = None
 
@@ -229,13 +219,8 @@ async def visit_tasks(request: web.Request) -> web.Response:
     items, total = await request.app[SERVICES].help.visit_tasks(
         actor_of(request), status=query.status, page=query.page, per_page=per_page
     )
-    return respond(VisitPage(items=[VisitTask(**i) for i in items], total=total, page=query.page, per_page=per_page))
+    return respond(VisitPage(items=items, total=total, page=query.page, per_page=per_page))
 
-
-# A day (its local midnight) or a moment with its offset; query strings are parsed by hand so a number
-# is never taken for a Unix time.
-ISO_MOMENT = (r"^(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
-              r"(T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d))?$")
 
 
 class StatsQuery(Strict):

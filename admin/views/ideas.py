@@ -9,8 +9,19 @@ from pydantic import BaseModel, Field
 
 from admin.auth import actor_of
 from admin.keys import MEDIA, SERVICES
-from admin.parsing import Id, Page, PageQuery, Strict, parse_json, parse_query, path_id, query_moment, respond
-from admin.views.help import ISO_MOMENT, Done
+from admin.parsing import (
+    ISO_MOMENT,
+    Id,
+    Page,
+    PageQuery,
+    Strict,
+    parse_json,
+    parse_query,
+    path_id,
+    query_moment,
+    respond,
+)
+from admin.views.help import Done
 from yinling.errors import InvalidInput
 from yinling.models import Idea, IdeaEvent, IdeaField, IdeaFilter, IdeaNote, IdeaPart, IdeaStatus
 

@@ -6,8 +6,7 @@ from pydantic import BaseModel, Field
 
 from admin.auth import actor_of
 from admin.keys import MEDIA, SERVICES
-from admin.parsing import Id, PageQuery, Strict, parse_json, parse_query, path_id, query_moment, respond
-from admin.views.help import ISO_MOMENT
+from admin.parsing import ISO_MOMENT, Id, PageQuery, Strict, parse_json, parse_query, path_id, query_moment, respond
 from yinling.models import ConversationEntry, InboxFilter, InboxItem
 
 MAX_PER_PAGE = 100

@@ -54,8 +54,10 @@ from yinling.models.help import (
     HelpMessage,
     HelpPriority,
     HelpRequest,
+    HelpStatsRow,
     HelpStatus,
     Satisfaction,
+    VisitTask,
 )
 from yinling.models.ideas import (
     IDEA_FIELDS,

@@ -68,3 +68,33 @@ class HelpFilter(Frozen):
     retiree_id: int | None = None
     overdue: bool | None = None
     q: str | None = None
+
+
+class HelpStatsRow(Frozen):
+    """What the statistics need of one request (store.help.for_stats)."""
+
+    id: int
+    category: str
+    assignee_id: int | None = None
+    assignee_name: str | None = None
+    status: HelpStatus
+    created_at: datetime
+    first_response_at: datetime | None = None
+    first_response_due: datetime | None = None
+    resolved_at: datetime | None = None
+    closed_at: datetime | None = None
+    satisfaction: str | None = None
+
+
+class VisitTask(Frozen):
+    """A 五必访 visit owed to a retiree, with the liaison it now falls to."""
+
+    id: int
+    retiree_id: int
+    retiree_name: str
+    liaison_id: int | None
+    request_id: int | None
+    reason: str
+    status: Literal["open", "done", "cancelled"]
+    created_at: datetime
+    done_at: datetime | None

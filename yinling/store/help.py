@@ -6,7 +6,7 @@ import time
 from datetime import datetime
 
 from yinling.clock import to_iso
-from yinling.models import HelpEvent, HelpFilter, HelpMessage, HelpRequest, Inbound
+from yinling.models import HelpEvent, HelpFilter, HelpMessage, HelpRequest, HelpStatsRow, Inbound
 from yinling.store.database import Database, Transaction
 from yinling.store.rows import Reader, set_columns, to_model, to_models
 from yinling.store.visits import create_visit_task as create_visit_task  # reached from here, as before
@@ -365,7 +365,9 @@ async def mark_breach_told(tx: Transaction, request_id: int, *, kind: str, now: 
 BREACH_FLAGS_CLEARED = {flag: 0 for _, flag in BREACHES.values()}
 
 
-async def for_stats(conn: Reader, *, start: datetime, end: datetime, scope_liaison_id: int | None) -> list[dict]:
+async def for_stats(
+    conn: Reader, *, start: datetime, end: datetime, scope_liaison_id: int | None
+) -> list[HelpStatsRow]:
     """What the statistics need of each request received in [start, end) (merged ones excluded)."""
     scope = "AND r.liaison_id = :scope" if scope_liaison_id is not None else ""
     rows = await conn.fetch_all(
@@ -376,7 +378,7 @@ async def for_stats(conn: Reader, *, start: datetime, end: datetime, scope_liais
         {"start": to_iso(start), "end": to_iso(end),
          **({"scope": scope_liaison_id} if scope_liaison_id is not None else {})},
     )
-    return [dict(zip(r.keys(), r, strict=True)) for r in rows]
+    return to_models(HelpStatsRow, rows)
 
 
 async def message(conn: Reader, message_id: int) -> HelpMessage | None:

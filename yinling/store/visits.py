@@ -4,8 +4,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from yinling.clock import to_iso
+from yinling.models import VisitTask
 from yinling.store.database import Transaction
-from yinling.store.rows import Reader
+from yinling.store.rows import Reader, to_models
 
 
 async def create_visit_task(
@@ -26,7 +27,7 @@ _VISIT_OWNER = "CASE WHEN v.status = 'open' THEN r.liaison_id ELSE v.liaison_id 
 
 async def list_visit_tasks(
     conn: Reader, *, scope_liaison_id: int | None, status: str | None, limit: int, offset: int
-) -> tuple[list[dict], int]:
+) -> tuple[list[VisitTask], int]:
     clauses: list[str] = ["1 = 1"]
     params: dict[str, object] = {}
     if scope_liaison_id is not None:
@@ -44,4 +45,4 @@ async def list_visit_tasks(
         " ORDER BY v.id DESC LIMIT :l OFFSET :o",
         {**params, "l": limit, "o": offset},
     )
-    return [dict(zip(r.keys(), r, strict=True)) for r in rows], total["n"] if total else 0
+    return to_models(VisitTask, rows), total["n"] if total else 0

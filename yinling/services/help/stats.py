@@ -10,8 +10,7 @@ import statistics
 from collections import defaultdict
 from datetime import datetime
 
-from yinling.clock import from_iso
-from yinling.models import Actor
+from yinling.models import Actor, HelpStatsRow
 from yinling.services.core import Core
 from yinling.store import help as help_store
 
@@ -20,21 +19,20 @@ def _ratio(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def summarise(rows: list[dict]) -> dict:
-    responded_in_time = sum(1 for r in rows
-                            if r["first_response_at"] and r["first_response_at"] <= r["first_response_due"])
-    resolved = [r for r in rows if r["resolved_at"] or r["status"] == "closed"]
-    rated = [r for r in rows if r["satisfaction"]]
-    response_minutes = [(from_iso(r["first_response_at"]) - from_iso(r["created_at"])).total_seconds() / 60
-                        for r in rows if r["first_response_at"]]
-    resolution_hours = [
-        (from_iso(r["resolved_at"] or r["closed_at"]) - from_iso(r["created_at"])).total_seconds() / 3600
-        for r in resolved if r["resolved_at"] or r["closed_at"]]
+def summarise(rows: list[HelpStatsRow]) -> dict:
+    responded_in_time = sum(1 for r in rows if r.first_response_at and r.first_response_due
+                            and r.first_response_at <= r.first_response_due)
+    resolved = [r for r in rows if r.resolved_at or r.status == "closed"]
+    rated = [r for r in rows if r.satisfaction]
+    response_minutes = [(r.first_response_at - r.created_at).total_seconds() / 60
+                        for r in rows if r.first_response_at]
+    resolution_hours = [(done - r.created_at).total_seconds() / 3600
+                        for r in resolved if (done := r.resolved_at or r.closed_at)]
     return {
         "received": len(rows),
         "response_rate": _ratio(responded_in_time, len(rows)),
         "resolution_rate": _ratio(len(resolved), len(rows)),
-        "satisfaction_rate": _ratio(sum(1 for r in rated if r["satisfaction"] in ("满意", "基本满意")), len(rated)),
+        "satisfaction_rate": _ratio(sum(1 for r in rated if r.satisfaction in ("满意", "基本满意")), len(rated)),
         "rated": len(rated),
         "median_first_response_minutes": round(statistics.median(response_minutes), 1) if response_minutes else None,
         "median_resolution_hours": round(statistics.median(resolution_hours), 1) if resolution_hours else None,
@@ -47,11 +45,11 @@ class HelpStatsService:
 
     async def stats(self, actor: Actor, start: datetime, end: datetime) -> dict:
         rows = await help_store.for_stats(self.core.db, start=start, end=end, scope_liaison_id=actor.scope_liaison_id)
-        by_liaison: dict[tuple, list[dict]] = defaultdict(list)
-        by_category: dict[str, list[dict]] = defaultdict(list)
+        by_liaison: dict[tuple, list[HelpStatsRow]] = defaultdict(list)
+        by_category: dict[str, list[HelpStatsRow]] = defaultdict(list)
         for row in rows:
-            by_liaison[(row["assignee_id"], row["assignee_name"])].append(row)
-            by_category[row["category"]].append(row)
+            by_liaison[(row.assignee_id, row.assignee_name)].append(row)
+            by_category[row.category].append(row)
         return {
             "from": start, "to": end, "overall": summarise(rows),
             "by_liaison": [{"staff_id": sid, "name": name, **summarise(group)}
