@@ -20,3 +20,10 @@ class MediaSource(Protocol):
     async def fetch(self, file_id: str) -> bytes:
         """The file's bytes; raises MediaUnavailable when the channel cannot give them."""
         ...
+
+
+def configured(source: MediaSource | None) -> MediaSource:
+    """`source`, or a 503 staff can act on when the bot runs without a token (nothing to fetch through)."""
+    if source is None:
+        raise MediaUnavailable("没有配置机器人的令牌（YINLING_TELEGRAM_TOKEN），取不到语音和图片，请联系技术人员")
+    return source

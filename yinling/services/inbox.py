@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from yinling import texts
 from yinling.emergency import emergency_kinds
 from yinling.errors import Conflict, InvalidInput, NotFound
-from yinling.media import CONTENT_TYPES, MediaSource, MediaUnavailable
+from yinling.media import CONTENT_TYPES, MediaSource, configured
 from yinling.models import (
     Actor,
     ConversationEntry,
@@ -250,8 +250,7 @@ class InboxService:
                      target_type: str, target_id: int) -> tuple[bytes, str]:
         if file_id is None or kind not in CONTENT_TYPES:
             raise NotFound("找不到这个语音、图片或文件")
-        if source is None:
-            raise MediaUnavailable("没有配置机器人的令牌（YINLING_TELEGRAM_TOKEN），取不到语音和图片，请联系技术人员")
+        source = configured(source)
         async with self.core.db.transaction() as tx:
             await audit(self.core, tx, actor, "inbox.media", target_type=target_type, target_id=target_id,
                         detail={"kind": kind})

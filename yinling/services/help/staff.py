@@ -17,7 +17,7 @@ from typing import Any
 
 from yinling import texts
 from yinling.errors import Conflict, InvalidInput, NotFound
-from yinling.media import CONTENT_TYPES, MediaSource, MediaUnavailable
+from yinling.media import CONTENT_TYPES, MediaSource, configured
 from yinling.models import (
     Actor,
     Button,
@@ -103,8 +103,7 @@ class HelpStaff(HelpBase):
         if message is None or message.file_id is None:
             raise NotFound("找不到这个语音、图片或文件")
         await self.visible(actor, message.request_id)  # scope: NotFound for others' requests
-        if source is None:
-            raise MediaUnavailable("没有配置机器人的令牌（YINLING_TELEGRAM_TOKEN），取不到语音和图片，请联系技术人员")
+        source = configured(source)
         async with self.core.db.transaction() as tx:
             tx.after_commit(self._counted.clear)
             await audit(self.core, tx, actor, "help.media", target_type="help_request", target_id=message.request_id,

@@ -19,7 +19,7 @@ from typing import Any
 
 from yinling import texts
 from yinling.errors import Conflict, InvalidInput, NotFound
-from yinling.media import CONTENT_TYPES, MediaSource, MediaUnavailable
+from yinling.media import CONTENT_TYPES, MediaSource, configured
 from yinling.models import (
     IDEA_FIELDS,
     Actor,
@@ -188,8 +188,7 @@ class IdeaStaff(IdeaBase):
         if part is None or part.file_id is None:
             raise NotFound("找不到这个语音、图片或文件")
         await self.visible(actor, part.idea_id)  # scope: NotFound for others' ideas
-        if source is None:
-            raise MediaUnavailable("没有配置机器人的令牌（YINLING_TELEGRAM_TOKEN），取不到语音和图片，请联系技术人员")
+        source = configured(source)
         async with self.core.db.transaction() as tx:
             await audit(self.core, tx, actor, "idea.media", target_type="idea", target_id=part.idea_id,
                         detail={"part": part.id, "kind": part.kind})

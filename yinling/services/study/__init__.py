@@ -1,12 +1,7 @@
 """每日学习: a short piece a day, pushed at the time each retiree chose, with a quiz, points and streaks.
 
-The day's piece is fixed the first time the day needs one (the piece dated that day, else the next
-piece of the queue), so everyone reads the same piece that day.
-The push: every tick, subscribers whose time of today has come and who have no push today get one,
-through the outbox at bulk priority (the sender spreads it over the rate limit). The push row and the
-message are written in one transaction and (retiree, day) is the push table's key, so a push is
-never sent twice for one retiree and day; one due while the process was down goes out at start-up if
-it is still that day, and not after.
+The day's piece and the daily push (sent once per retiree and day, also after a restart) are
+described in jobs.py.
 Points: 1 for reading (学完了), 1 for a right answer; each once per piece. A streak counts days with a read.
 
 The package, by job: chat.py (the study menu, quizzes and settings in the chat, with its buttons),
