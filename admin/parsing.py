@@ -32,7 +32,6 @@ ISO_MOMENT = (r"^(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
               r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)?)?$")
 _DAY = re.compile(r"\d{4}-\d\d-\d\d")
 _MOMENT = re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d{1,6})?)?(Z|[+-]\d\d:\d\d)?")
-_STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)")  # as pydantic writes one
 _OFFSET_SAMPLE = "2026-01-01T08:00:00+08:00"  # a pattern that takes this takes moments
 # The office's timezone for the request being answered; error_middleware (around every request) sets
 # it, so respond() needs no request. None outside a request: moments then go out as stored (UTC).
@@ -280,12 +279,10 @@ def path_id(request: web.Request, name: str = "id") -> int:
 def respond(body: BaseModel | dict, status: int = 200, *, exclude: set[str] | None = None,
             by_alias: bool = False) -> web.Response:
     """JSON, with every moment in the office's time. A model is dumped with its moments still datetimes,
-    so only they are converted; a dict a view dumped already has them as text, recognised by form."""
+    so exactly they are converted; a dict is written as it is (moments as datetimes are converted too,
+    text is never rewritten: a view with moments to answer passes a model)."""
     tz = _ANSWER_TZ.get()
-    if isinstance(body, BaseModel):
-        data: Any = body.model_dump(exclude=exclude, by_alias=by_alias)
-    else:
-        data = body if tz is None else _stamps_in(body, tz)
+    data: Any = body.model_dump(exclude=exclude, by_alias=by_alias) if isinstance(body, BaseModel) else body
     return web.json_response(data, status=status, dumps=lambda d: _dumps(d, tz))
 
 
@@ -306,13 +303,3 @@ def _dumps(data: Any, tz: tzinfo | None) -> str:
         return to_jsonable_python(value)
 
     return json.dumps(data, ensure_ascii=False, default=jsonable)
-
-
-def _stamps_in(value: Any, tz: tzinfo) -> Any:
-    if isinstance(value, str):
-        return office_iso(datetime.fromisoformat(value), tz) if _STAMP.fullmatch(value) else value
-    if isinstance(value, dict):
-        return {key: _stamps_in(item, tz) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_stamps_in(item, tz) for item in value]
-    return value

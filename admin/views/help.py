@@ -266,9 +266,9 @@ async def stats(request: web.Request) -> web.Response:
     end = query_moment("to", query.to, now, tz)
     start = query_moment("from", query.from_, end - timedelta(days=30), tz)
     if start >= end:
-        raise InvalidInput("from must be before to", fields={"from": "after to"})
+        raise InvalidInput("开始时间（from）要早于结束时间（to）", fields={"from": "要早于 to"})
     figures = await services.help_stats.stats(actor_of(request), start, end)
-    return respond(HelpStats.model_validate({**figures, "from": start}).model_dump(mode="json", by_alias=True))
+    return respond(HelpStats.model_validate({**figures, "from": start}), by_alias=True)
 
 
 async def media(request: web.Request) -> web.Response:

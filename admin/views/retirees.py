@@ -92,11 +92,12 @@ class RetireeQuery(PageQuery):
 RetireePage = Page[RetireeOut]
 
 
-def retiree_out(request: web.Request, record: RetireeRecord) -> dict:
+def retiree_out(request: web.Request, record: RetireeRecord, status: int = 200) -> web.Response:
+    """One retiree's file as the caller may see it (a viewer: without VIEWER_HIDDEN)."""
     age, tags = request.app[SERVICES].roster.age_and_tags(record)
     out = RetireeOut.model_validate({**record.model_dump(), "tags": tags, "age": age, "phones": list(record.phones)})
     hidden = VIEWER_HIDDEN if actor_of(request).role == "viewer" else set()
-    return out.model_dump(mode="json", exclude=hidden)
+    return respond(out, status, exclude=hidden)
 
 
 # A listed retiree's fields, in RetireeOut's order; created_at and updated_at are added here, in the
@@ -129,13 +130,13 @@ def office_time(moment: str, tz: tzinfo) -> str:
 
 async def get_retiree(request: web.Request) -> web.Response:
     record = await request.app[SERVICES].roster.get_retiree(actor_of(request), path_id(request))
-    return respond(retiree_out(request, record))
+    return retiree_out(request, record)
 
 
 async def create_retiree(request: web.Request) -> web.Response:
     body = await parse_json(request, RetireeCreate)
     record = await request.app[SERVICES].roster.do_create(actor_of(request), body.model_dump())
-    return respond(retiree_out(request, record), status=201)
+    return retiree_out(request, record, status=201)
 
 
 async def update_retiree(request: web.Request) -> web.Response:
@@ -143,7 +144,7 @@ async def update_retiree(request: web.Request) -> web.Response:
     record = await request.app[SERVICES].roster.do_update(
         actor_of(request), path_id(request), body.model_dump(exclude_unset=True)
     )
-    return respond(retiree_out(request, record))
+    return retiree_out(request, record)
 
 
 async def delete_retiree(request: web.Request) -> web.Response:

@@ -51,6 +51,8 @@ async def test_an_activity_reads_back_in_office_time(as_admin):
 async def test_stats_periods_answer_in_office_time(as_admin):
     body = await (await as_admin.get("/api/v1/stats/ideas")).json()
     assert body["to"] == "2026-11-23T09:30:00+08:00" and body["from"] == "2026-01-01T00:00:00+08:00"
+    help_stats = await (await as_admin.get("/api/v1/stats/help", params={"from": "2026-11-01"})).json()
+    assert (help_stats["from"], help_stats["to"]) == ("2026-11-01T00:00:00+08:00", "2026-11-23T09:30:00+08:00")
 
 
 # ---- bodies ---------------------------------------------------------------------------------------------
