@@ -24,13 +24,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 
-# The browser tests (tests/e2e/test_webchat_browser.py) drive Debian's chromium through Playwright:
-# installed here when missing and we are root; otherwise one line, and those tests skip saying why.
+# The browser tests (tests/e2e/test_webchat_browser.py, tests/console/) drive Debian's chromium through
+# Playwright, with a Chinese font so pages and screenshots show characters, not boxes: installed here
+# when missing and we are root; otherwise one line, and those tests skip saying why.
 chromium:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi wqy; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-		echo "installing Debian's chromium for the browser tests"; \
-		apt-get update -qq && apt-get install -y -qq chromium >/dev/null \
+		echo "installing Debian's chromium and a Chinese font for the browser tests"; \
+		apt-get update -qq && apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null \
 			|| echo "could not install chromium: the browser tests will be skipped"; \
 	else echo "no /usr/bin/chromium (install Debian's chromium as root): the browser tests will be skipped"; fi
 

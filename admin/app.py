@@ -15,6 +15,7 @@ from yinling.services.memo import ShortMemo
 
 MAX_BODY_BYTES = 11 << 20  # roster imports up to 10 MB; JSON bodies have their own smaller limit
 CACHEABLE = frozenset({"/", "/api/openapi.json"})  # public and the same for everyone; all else is no-store
+CONSOLE_ASSETS = "/console/static/"  # the console's styles and pinned htmx: the same for everyone
 SERVER = "yinling"
 # Answers aiohttp writes itself before any route is matched (a malformed request's 400) skip the
 # signal below and would name "Python/3.x aiohttp/3.x"; aiohttp offers no setting for that default.
@@ -28,7 +29,9 @@ async def _safe_headers(request: web.Request, response: web.StreamResponse) -> N
     no content sniffing, and a Server header that names no versions."""
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Server"] = SERVER
-    if request.path not in CACHEABLE and "no-store" not in response.headers.get("Cache-Control", ""):
+    if request.path.startswith(CONSOLE_ASSETS):  # versioned by content hash (console.render.asset)
+        response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    elif request.path not in CACHEABLE and "no-store" not in response.headers.get("Cache-Control", ""):
         response.headers["Cache-Control"] = "no-store"
 
 

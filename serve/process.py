@@ -17,6 +17,7 @@ from admin.app import create_app
 from bot.media import TelegramMediaSource
 from bot.request import AiohttpRequest
 from bot.runtime import BotRuntime, webhook_path
+from console.app import mount_console
 from yinling.clock import Clock, SystemClock
 from yinling.config import Settings
 from yinling.services import Services, build_services
@@ -86,6 +87,7 @@ async def running(settings: Settings, only: Only = None, clock: Clock | None = N
             sink = bot.feed_update if bot is not None and not bot.polling else None
             media = media_source(settings, bot)
             app = create_app(settings, services, update_sink=sink, webhook_path=webhook_path(settings), media=media)
+            mount_console(app)
             runner = web.AppRunner(app, access_log=None)  # access logs would carry retiree ids in paths
             await runner.setup()
             await start_site(runner, settings.admin_host, settings.admin_port, port_setting)

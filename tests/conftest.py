@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.chromium import browser  # noqa: F401 (the fixture, for every browser test)
 from tests.factories import make_settings
 from yinling.clock import FakeClock
 from yinling.services import Services, build_services

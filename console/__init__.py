@@ -1,0 +1,1 @@
+"""The staff console (工作台): see console.app."""

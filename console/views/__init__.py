@@ -1,0 +1,1 @@
+"""The console views, one module per page of the navigation."""

@@ -1,0 +1,6 @@
+"""(being built)"""
+from __future__ import annotations
+
+from console.page import Page
+
+PAGES: tuple[Page, ...] = ()
