@@ -64,7 +64,9 @@ def _picker(context: Mapping[str, Any], moment: datetime | None) -> str:
     return fmt.to_picker(moment, context["tz"])
 
 
-FILTERS: dict[str, Callable[..., str]] = {"when": _when, "day": _day, "waited": _waited, "picker": _picker, "num": fmt.num}
+FILTERS: dict[str, Callable[..., str]] = {
+    "when": _when, "day": _day, "waited": _waited, "picker": _picker, "num": fmt.num,
+}
 
 
 @functools.cache
