@@ -1,6 +1,6 @@
 """`make bench`: run the benchmarks and print their figures.
 
-    python -m bench [send|inbound|roster|help|activities|broadcast ...] [--messages N] [--users N] [--rounds N]
+    python -m bench [send|inbound|roster|help|activities|broadcast|console ...] [--messages N] [--users N] [--rounds N]
 """
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import argparse
 import asyncio
 import logging
 
-from bench import activities, broadcast, help_queue, inbound, roster, send_rate
+from bench import activities, broadcast, console, help_queue, inbound, roster, send_rate
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench")
-    parser.add_argument("which", nargs="*", help="send, inbound, roster, help, activities, broadcast (default: all)")
+    parser.add_argument("which", nargs="*",
+                        help="send, inbound, roster, help, activities, broadcast, console (default: all)")
     parser.add_argument("--messages", type=int, default=10_000, help="send rate: messages and chats")
     parser.add_argument("--users", type=int, default=1_000, help="inbound: bound users")
     parser.add_argument("--rounds", type=int, default=5, help="inbound: presses per user")
@@ -23,7 +24,7 @@ def main() -> None:
     parser.add_argument("--seats", type=int, default=100, help="activities: seats in the rushed activity")
     parser.add_argument("--recipients", type=int, default=10_000, help="broadcast: bound retirees it goes to")
     args = parser.parse_args()
-    everything = ["send", "inbound", "roster", "help", "activities", "broadcast"]
+    everything = ["send", "inbound", "roster", "help", "activities", "broadcast", "console"]
     args.which = args.which or everything
     if unknown := set(args.which) - set(everything):
         parser.error(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
@@ -40,6 +41,8 @@ def main() -> None:
         asyncio.run(activities.main(args.rush, args.seats))
     if "broadcast" in args.which:
         asyncio.run(broadcast.main(args.recipients))
+    if "console" in args.which:
+        asyncio.run(console.main(args.retirees, args.requests))
 
 
 if __name__ == "__main__":
