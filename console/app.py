@@ -62,6 +62,8 @@ async def console_middleware(request: web.Request, handler) -> web.StreamRespons
         return message_page(request, exc.status, "没有做成", exc.message)
     except web.HTTPNotFound:
         return message_page(request, 404, "找不到", "没有这个页面。")
+    except web.HTTPRequestEntityTooLarge:  # reading the form for its CSRF token, before any view
+        return message_page(request, 413, "文件太大了", "上传的内容太大了（最多 10 MB），请换一个小一点的文件。")
 
 
 def create_console() -> web.Application:

@@ -159,14 +159,18 @@ async def count(
 async def counts(
     conn: Reader, *, scope: int | None, me: int, now: datetime, urgent_cut: datetime, normal_cut: datetime,
 ) -> dict[str, int]:
-    """count() of every filter (all, mine, unassigned, urgent, overdue), in one statement."""
+    """count() of every filter (all, mine, unassigned, urgent, overdue), in one statement, and of the
+    unanswered messages alone ("messages": what 今日 calls 新留言)."""
     which = ("all", "mine", "unassigned", "urgent", "overdue")
+    _, unanswered = _parts("all", scope=scope, me=me)
     row = await conn.fetch_one(
-        "SELECT " + ", ".join(f"{_count_sql(w, scope=scope, me=me)} AS \"{w}\"" for w in which),
+        "SELECT " + ", ".join(f"{_count_sql(w, scope=scope, me=me)} AS \"{w}\"" for w in which)
+        + ", (SELECT count(*) FROM inbound_messages m LEFT JOIN retirees r ON r.id = m.retiree_id"
+        f" WHERE {unanswered}) AS messages",
         _params(scope=scope, me=me, now=now, urgent_cut=urgent_cut, normal_cut=normal_cut),
     )
     assert row is not None  # a SELECT without FROM returns one row
-    return {w: row[w] for w in which}
+    return {w: row[w] for w in (*which, "messages")}
 
 
 # ---- staff threads: a retiree's words after a staff message go to that staff member ----
