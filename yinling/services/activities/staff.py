@@ -78,11 +78,16 @@ class ActivityStaff(ActivityBase):
             raise NotFound("找不到这个活动")
         return activity
 
+    @staticmethod
+    def may_change(actor: Actor, activity: Activity) -> bool:
+        """Who may change or cancel an activity: an admin, or who published it (pages hide the rest)."""
+        return actor.role == "admin" or activity.created_by == actor.staff.id
+
     async def _changeable(self, tx: Transaction, actor: Actor, activity_id: int) -> Activity:
         """The activity as it is inside `tx`, if this staff member may change or cancel it: an admin,
         or who published it."""
         activity = await self._get(tx, activity_id, actor)
-        if actor.role != "admin" and activity.created_by != actor.staff.id:
+        if not self.may_change(actor, activity):
             raise Forbidden("只有发布这个活动的人或管理员才能修改、取消它")
         return activity
 
