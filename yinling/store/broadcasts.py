@@ -232,6 +232,16 @@ async def not_acknowledged(conn: Reader, broadcast_id: int, *,
     return [to_model(UnacknowledgedRecipient, r) for r in rows]
 
 
+async def acknowledged(conn: Reader, broadcast_id: int, *, liaison: int | None) -> list[UnacknowledgedRecipient]:
+    """Recipients who tapped 已阅, earliest first (the same fields as those who have not)."""
+    scope = " AND r.liaison_id = :l" if liaison is not None else ""
+    rows = await conn.fetch_all(
+        "SELECT r.id AS retiree_id, r.name, r.liaison_id FROM broadcast_recipients x JOIN retirees r"
+        f" ON r.id = x.retiree_id WHERE x.broadcast_id = :b AND x.acked_at IS NOT NULL{scope}"
+        " ORDER BY x.acked_at, r.id", {"b": broadcast_id, "l": liaison})
+    return [to_model(UnacknowledgedRecipient, r) for r in rows]
+
+
 # ---- attachments ----
 async def insert_attachment(tx: Transaction, *, kind: str, filename: str, size: int, path: str,
                             created_by: int | None, now: datetime) -> int:

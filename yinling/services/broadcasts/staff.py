@@ -108,10 +108,12 @@ class BroadcastStaff(BroadcastBase):
             "unreachable": unreachable,
             "not_acknowledged": await store.not_acknowledged(db, broadcast_id, liaison=liaison)
             if broadcast.require_ack else [],
+            "acknowledged": await store.acknowledged(db, broadcast_id, liaison=liaison)
+            if broadcast.require_ack else [],
         }
         if not actor.sees_sensitive and await self._by_sensitive_tag(broadcast):
             # A list of the recipients of a notice to 患病 says who is ill: a viewer gets the counts only.
-            report.update(failures=[], unreachable=[], not_acknowledged=[])
+            report.update(failures=[], unreachable=[], not_acknowledged=[], acknowledged=[])
         return report
 
     async def _by_sensitive_tag(self, broadcast: Broadcast) -> bool:
