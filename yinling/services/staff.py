@@ -197,8 +197,10 @@ class StaffService:
             await audit(self.core, tx, actor, "logout", target_type="staff", target_id=actor.staff.id)
 
     # ---- accounts (the `yinling staff` commands) ----
+    # The account commands below are audited under `actor` (an admin in the console), or as "cli"
+    # when they come from the `yinling staff` commands.
     async def do_create_staff(self, username: str, role: str, password: str, *, display_name: str | None = None,
-                              phone: str | None = None) -> Staff:
+                              phone: str | None = None, actor: Actor | None = None) -> Staff:
         self._check_role(role)
         self._check_password(password, role)
         plain_name = username.replace("_", "").replace(".", "").replace("-", "")
@@ -213,7 +215,7 @@ class StaffService:
                 tx, username=username, display_name=display_name or username, role=role,  # type: ignore[arg-type]
                 phone=phone, password_hash=password_hash, now=self.core.clock.now(),
             )
-            await audit(self.core, tx, None, "staff.create", target_type="staff", target_id=staff_id,
+            await audit(self.core, tx, actor, "staff.create", target_type="staff", target_id=staff_id,
                         detail={"role": role}, actor_name="cli")
         staff = await staff_store.get(self.core.db, staff_id)
         assert staff is not None
@@ -222,18 +224,22 @@ class StaffService:
     async def list_staff(self) -> list[Staff]:
         return await staff_store.list_all(self.core.db)
 
-    async def do_set_role(self, username: str, role: str) -> Staff:
+    async def do_set_role(self, username: str, role: str, *, actor: Actor | None = None) -> Staff:
         self._check_role(role)
         staff = await self._existing(username)
         async with self.core.db.transaction() as tx:
+            # Read in this transaction: two admins demoting each other at once cannot leave none.
+            if staff.role == "admin" and role != "admin" and await staff_store.count_active_admins(tx) <= 1:
+                raise Conflict("这是最后一位管理员，不能改成别的角色；请先给另一位工作人员设为管理员",
+                               fields={"role": "至少要留一位管理员"})
             tx.after_commit(self._recent.clear)
             await staff_store.set_role(tx, staff.id, role)  # type: ignore[arg-type]
             await session_store.revoke_all_for(tx, staff.id, now=self.core.clock.now())  # new role, new login
-            await audit(self.core, tx, None, "staff.set_role", target_type="staff", target_id=staff.id,
+            await audit(self.core, tx, actor, "staff.set_role", target_type="staff", target_id=staff.id,
                         detail={"from": staff.role, "to": role}, actor_name="cli")
         return staff.model_copy(update={"role": role})
 
-    async def do_reset_password(self, username: str, password: str) -> None:
+    async def do_reset_password(self, username: str, password: str, *, actor: Actor | None = None) -> None:
         staff = await self._existing(username)
         self._check_password(password, staff.role)
         password_hash = await passwords.hash_off_loop(password)
@@ -241,7 +247,7 @@ class StaffService:
             tx.after_commit(self._recent.clear)
             await staff_store.set_password_hash(tx, staff.id, password_hash)
             await session_store.revoke_all_for(tx, staff.id, now=self.core.clock.now())
-            await audit(self.core, tx, None, "staff.reset_password", target_type="staff", target_id=staff.id,
+            await audit(self.core, tx, actor, "staff.reset_password", target_type="staff", target_id=staff.id,
                         actor_name="cli")
 
     async def _existing(self, username: str) -> Staff:

@@ -59,6 +59,11 @@ async def find_by_name(conn: Reader, name: str) -> list[Staff]:
     return [staff_from_row(r) for r in rows]
 
 
+async def count_active_admins(conn: Reader) -> int:
+    row = await conn.fetch_one("SELECT count(*) AS n FROM staff WHERE role = 'admin' AND active = 1")
+    return row["n"] if row else 0
+
+
 async def set_role(tx: Transaction, staff_id: int, role: StaffRole) -> None:
     await tx.execute("UPDATE staff SET role = :r WHERE id = :id", {"r": role, "id": staff_id})
 
