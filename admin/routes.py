@@ -132,6 +132,9 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/api/v1/stats/help", help_views.stats, EVERYONE,
           "响应率, 解决率, 满意率 and median times, overall, by liaison and by category",
           query=help_views.StatsQuery, response=help_views.HelpStats, tag="help"),
+    Route("GET", "/api/v1/stats/activities", activities.stats, EVERYONE,
+          "参与人次: activities starting in a period with confirmed, attended, companions, no-shows; totals, by kind",
+          query=activities.StatsQuery, response=activities.ActivityStats, tag="activities"),
     # ---- activities (活动报名) ----
     Route("GET", "/api/v1/activities", activities.list_activities, EVERYONE,
           "Activities, upcoming (soonest first) or past, with seats left and counts",

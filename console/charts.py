@@ -1,7 +1,8 @@
 """Charts drawn on the server as inline SVG: no chart library, no script, and they print.
 
-A horizontal bar chart writes each bar's figure beside it in words ("85%", "12 件"), so nothing is
-read from a colour or from the bar's length alone; the chart is one image to a screen reader, named
+A horizontal bar chart writes each bar's figure beside it in words ("85%", "12 件"), or inside the
+bar's end where a long figure would run off the picture, so nothing is read from a colour or from the
+bar's length alone; the chart is one image to a screen reader, named
 by its <title> and described by a <desc> that reads every bar out. The page's tables carry the same
 figures for anyone who wants the numbers.
 
@@ -24,6 +25,8 @@ LABEL_CHARS = 9  # about what fits in LABEL_WIDTH at 16px; longer labels are cut
 BAR_FILL = "#0b4f9c"  # console.css's --accent (an SVG attribute cannot read a CSS variable)
 TRACK_FILL = "#f2f2f2"
 INK = "#111"
+ON_BAR = "#fff"  # a figure written inside the bar: white on BAR_FILL is well over 4.5:1
+WIDE_CHAR, NARROW_CHAR = 16, 10  # about what a character takes at 16px bold (CJK, Latin/digits)
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,22 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
 
 
+def _text_width(text: str) -> int:
+    """Roughly, in px: enough to tell whether a figure still fits beside its bar."""
+    return sum(WIDE_CHAR if ord(char) >= 0x2E80 else NARROW_CHAR for char in text)
+
+
+def _figure(x_end: float, middle: float, text: str) -> str:
+    """The figure beside the bar's end; inside it (right-aligned, white) when it would run off the
+    picture beside it and fits inside."""
+    width = _text_width(text)
+    if x_end + 8 + width > WIDTH and x_end - LABEL_WIDTH >= width + 16:
+        return (f'<text x="{x_end - 8}" y="{middle}" text-anchor="end" dominant-baseline="central" '
+                f'fill="{ON_BAR}" font-weight="bold">{escape(text)}</text>')
+    return (f'<text x="{x_end + 8}" y="{middle}" dominant-baseline="central" fill="{INK}" '
+            f'font-weight="bold">{escape(text)}</text>')
+
+
 def _row(n: int, bar: Bar, scale: float) -> str:
     y = TOP + n * ROW
     middle = y + BAR_HEIGHT / 2
@@ -55,8 +74,7 @@ def _row(n: int, bar: Bar, scale: float) -> str:
         f'fill="{INK}">{escape(_short(bar.label))}</text>'
         f'<rect x="{LABEL_WIDTH}" y="{y}" width="{BAR_AREA}" height="{BAR_HEIGHT}" fill="{TRACK_FILL}"/>'
         f'<rect x="{LABEL_WIDTH}" y="{y}" width="{length}" height="{BAR_HEIGHT}" fill="{BAR_FILL}"/>'
-        f'<text x="{LABEL_WIDTH + length + 8}" y="{middle}" dominant-baseline="central" fill="{INK}" '
-        f'font-weight="bold">{escape(text)}</text></g>'
+        f'{_figure(LABEL_WIDTH + length, middle, text)}</g>'
     )
 
 

@@ -1,6 +1,7 @@
 """Activities (活动报名): publish, change, cancel; registrations, export, check-in."""
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Annotated, Literal
 
 from aiohttp import web
@@ -8,8 +9,19 @@ from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from admin.auth import actor_of
 from admin.keys import SERVICES
-from admin.parsing import Id, PageQuery, Strict, parse_json, parse_query, path_id, respond
+from admin.parsing import (
+    ISO_MOMENT,
+    Id,
+    PageQuery,
+    Strict,
+    parse_json,
+    parse_query,
+    path_id,
+    query_moment,
+    respond,
+)
 from admin.views.retirees import XLSX
+from yinling.errors import InvalidInput
 from yinling.models import (
     AUDIENCE_TAGS,
     Activity,
@@ -154,6 +166,50 @@ class CheckinOut(BaseModel):
     already: bool = Field(description="was already checked in")
 
 
+class StatsQuery(Strict):
+    from_: str | None = Field(None, alias="from", pattern=ISO_MOMENT,
+                              description="activities starting from: 2026-11-01 (local midnight) or "
+                                          "2026-11-01T08:00:00+08:00; default 30 days before to")
+    to: str | None = Field(None, pattern=ISO_MOMENT, description="starting before (exclusive); default now")
+
+
+class Turnout(BaseModel):
+    """Registrations counted in the caller's scope (a liaison: their own retirees')."""
+
+    confirmed: int = Field(description="报上名: confirmed places")
+    waiting: int = Field(description="still on the waiting list")
+    attended: int = Field(description="参与人次: confirmed and checked in")
+    companions: int = Field(description="family companions who came with those checked in (not in attended)")
+    no_shows: int = Field(description="confirmed, marked absent after the end")
+    not_checked_in: int = Field(description="confirmed, neither checked in nor yet marked absent")
+    attendance_rate: float | None = Field(description="到场率: attended / (attended + no_shows)")
+
+
+class ActivityTurnout(Turnout):
+    id: int
+    title: str
+    kind: ActivityKind
+    place: str
+    starts_at: datetime
+    ends_at: datetime
+
+
+class TurnoutTotals(Turnout):
+    activities: int = Field(description="activities held (not cancelled)")
+
+
+class KindTurnout(TurnoutTotals):
+    kind: ActivityKind
+
+
+class ActivityStats(BaseModel):
+    from_: datetime = Field(alias="from", serialization_alias="from")
+    to: datetime
+    overall: TurnoutTotals
+    by_kind: list[KindTurnout] = Field(description="the kinds held in the period, in the menu's order")
+    activities: list[ActivityTurnout] = Field(description="not cancelled, starting in the period, soonest first")
+
+
 def out(activity: Activity) -> ActivityOut:
     return ActivityOut(**activity.model_dump(), seats_left=activity.open_seats)
 
@@ -221,3 +277,16 @@ async def check_in(request: web.Request) -> web.Response:
     registration, already = await request.app[SERVICES].activities.do_checkin(
         actor_of(request), path_id(request), retiree_id=body.retiree_id, code=body.code)
     return respond(CheckinOut(registration=_registration_out(registration, {}, None), already=already))
+
+
+async def stats(request: web.Request) -> web.Response:
+    """参与人次: the activities starting in [from, to), as the help figures' period (default 30 days)."""
+    query = parse_query(request, StatsQuery)
+    services = request.app[SERVICES]
+    tz = services.core.clock.tz
+    end = query_moment("to", query.to, services.core.clock.now(), tz)
+    start = query_moment("from", query.from_, end - timedelta(days=30), tz)
+    if start >= end:
+        raise InvalidInput("开始时间（from）要早于结束时间（to）", fields={"from": "要早于 to"})
+    figures = await services.activities.participation(actor_of(request), start, end)
+    return respond(ActivityStats.model_validate(figures), by_alias=True)

@@ -1,17 +1,17 @@
 """统计: the figures an office reports for a period of office dates, as the stats API gives them
-(GET /api/v1/stats/help, /stats/ideas, /stats/study call the same services), with bar charts drawn on
-the server (console.charts) and the same figures as an .xlsx to download.
+(GET /api/v1/stats/help, /stats/activities, /stats/ideas, /stats/study call the same services), with
+bar charts drawn on the server (console.charts) and the same figures as an .xlsx to download.
 
-The period is two office dates, both days counted: help requests and ideas received from the first
-day's midnight up to the midnight after the last day (the API's from/to), study by day. Scope is
-the services' own: a liaison's figures cover their own retirees."""
+The period is two office dates, both days counted: help requests and ideas received, and activities
+starting, from the first day's midnight up to the midnight after the last day (the API's from/to),
+study by day. Scope is the services' own: a liaison's figures cover their own retirees."""
 from __future__ import annotations
 
 import asyncio
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from urllib.parse import quote, urlencode
 
 from aiohttp import web
@@ -22,6 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from admin.auth import actor_of
 from admin.keys import SERVICES
 from admin.views import study as study_api
+from admin.views.activities import ActivityStats, Turnout
 from admin.views.help import HelpFigures, HelpStats
 from admin.views.ideas import IdeaFigures, IdeaStats
 from console.charts import Bar, bar_chart, rate_text
@@ -38,9 +39,10 @@ HELP_HEADER = ("收到（件）", "响应率", "解决率", "满意率", "评价
 IDEA_HEADER = ("收到", "待处理", "研究办理中", "采纳", "暂未采纳", "落实", "一并办理", "采纳率")
 DAY_HEADER = ("日期", "文章", "推送人数", "推送后读完", "阅读率", "所有读者", "答题人数", "答对人数", "正确率")
 PIECE_HEADER = ("文章", "主题", "推送人数", "读者", "阅读率", "答题人数", "答对人数", "正确率")
-# 参与人次: the activities service gives no figures for a period yet (an ActivityService.participation
-# is proposed); until it does, the page says so rather than count registrations here.
-PARTICIPATION_MISSING = "活动参与人次的统计还没有接上。每场活动的报名和签到人数，请在「活动」页打开那场活动查看。"
+TURNOUT_HEADER = ("报上名（人）", "候补（人）", "参与人次（已签到）", "同行家属（人）", "缺席（人）", "尚未签到（人）",
+                  "到场率")
+ACTIVITY_HEADER = ("活动", "类别", "开始时间", "地点", *TURNOUT_HEADER)
+KIND_HEADER = ("活动类别", "场次", *TURNOUT_HEADER)
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Figures:
     first: date
     last: date
     help: HelpStats
+    activities: ActivityStats
     ideas: IdeaStats
     study: study_api.StudyStats | None
     study_refused: str  # why the study figures could not be given for this period ("" when they are)
@@ -105,6 +108,7 @@ async def gather(request: web.Request, first: date, last: date) -> Figures:
     start = datetime.combine(first, time(0), tzinfo=tz)
     end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz)  # the last day counts whole
     help_figures = HelpStats.model_validate({**await services.help_stats.stats(actor, start, end), "from": start})
+    activities = ActivityStats.model_validate(await services.activities.participation(actor, start, end))
     ideas = IdeaStats.model_validate(await services.ideas.stats(actor, start, end))
     study, refused = None, ""
     try:
@@ -113,7 +117,7 @@ async def gather(request: web.Request, first: date, last: date) -> Figures:
         refused = exc.message
     else:
         study = study_figures(first, last, by_day, by_piece)
-    return Figures(first, last, help_figures, ideas, study, refused)
+    return Figures(first, last, help_figures, activities, ideas, study, refused)
 
 
 def study_figures(first: date, last: date, by_day, by_piece) -> study_api.StudyStats:
@@ -162,6 +166,21 @@ def help_charts(figures: HelpStats) -> dict[str, list[Markup]]:
     return charts
 
 
+def turnout_text(f: Turnout) -> str:
+    return f"{f.attended:,} 人次，家属 {f.companions:,} 人" if f.companions else f"{f.attended:,} 人次"
+
+
+def activity_charts(figures: ActivityStats) -> list[Markup]:
+    """By kind: 参与人次 (companions said beside it, not added), and 到场率."""
+    return [
+        bar_chart("各类活动的参与人次", [Bar(k.kind, k.attended, turnout_text(k)) for k in figures.by_kind],
+                  ident="activities-attended", empty="这段时间没有举办活动。"),
+        bar_chart("各类活动的到场率", [Bar(k.kind, k.attendance_rate, rate_text(k.attendance_rate))
+                                    for k in figures.by_kind], ident="activities-rate", scale=1.0,
+                  empty="这段时间没有举办活动。"),
+    ]
+
+
 def idea_charts(figures: IdeaStats) -> list[Markup]:
     return [
         bar_chart("各领域收到的金点子", [Bar(f.field, f.received, f"{f.received:,} 条") for f in figures.by_field],
@@ -200,6 +219,10 @@ def _cells(sheet, values: tuple | list) -> list:
             cell = WriteOnlyCell(sheet, value=value.value)
             cell.number_format = "0%"
             cells.append(cell)
+        elif isinstance(value, datetime):  # office time without its zone: Excel keeps none
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = "yyyy-mm-dd hh:mm"
+            cells.append(cell)
         else:
             cells.append(safe_cell(sheet, value))  # names and titles were typed by people
     return cells
@@ -215,6 +238,18 @@ def _idea_row(label: str, f: IdeaFigures) -> list:
             Share(f.adoption_rate)]
 
 
+def _turnout(f: Turnout) -> list:
+    return [f.confirmed, f.waiting, f.attended, f.companions, f.no_shows, f.not_checked_in, Share(f.attendance_rate)]
+
+
+def _activity_sheets(book: Workbook, figures: ActivityStats, tz: tzinfo) -> None:
+    _sheet(book, "活动-每场", ACTIVITY_HEADER, [
+        [a.title, a.kind, a.starts_at.astimezone(tz).replace(tzinfo=None), a.place, *_turnout(a)]
+        for a in figures.activities])
+    _sheet(book, "活动-按类别", KIND_HEADER, [["全部", figures.overall.activities, *_turnout(figures.overall)]]
+           + [[k.kind, k.activities, *_turnout(k)] for k in figures.by_kind])
+
+
 def _sheet(book: Workbook, title: str, header: tuple, rows: list[list]) -> None:
     sheet = book.create_sheet(title)
     sheet.append(list(header))
@@ -222,13 +257,13 @@ def _sheet(book: Workbook, title: str, header: tuple, rows: list[list]) -> None:
         sheet.append(_cells(sheet, row))
 
 
-def figures_xlsx(figures: Figures, scope: str) -> bytes:
+def figures_xlsx(figures: Figures, scope: str, tz: tzinfo) -> bytes:
     """One sheet per table of the page, with Chinese headers; the first says the period and scope."""
     book = Workbook(write_only=True)
     about = book.create_sheet("说明")
     about.append(["统计时段", f"{figures.first.isoformat()} 至 {figures.last.isoformat()}（两头都算）"])
     about.append(["统计范围", scope])
-    about.append(["活动参与人次", PARTICIPATION_MISSING])
+    about.append(["参与人次", "报上名并签到的老同志，一人参加一场算一人次；同行家属另计，不算在内"])
     if figures.study_refused:
         about.append(["学习", figures.study_refused])
     help_figures, ideas = figures.help, figures.ideas
@@ -236,6 +271,7 @@ def figures_xlsx(figures: Figures, scope: str) -> bytes:
            + [_help_row(liaison_label(r.name), r) for r in help_figures.by_liaison])
     _sheet(book, "求助-按类别", ("类别", *HELP_HEADER), [_help_row("全部", help_figures.overall)]
            + [_help_row(r.category, r) for r in help_figures.by_category])
+    _activity_sheets(book, figures.activities, tz)
     _sheet(book, "金点子-按领域", ("领域", *IDEA_HEADER), [_idea_row("全部", ideas.overall)]
            + [_idea_row(r.field, r) for r in ideas.by_field])
     _sheet(book, "金点子-按月", ("月份", *IDEA_HEADER), [_idea_row(r.month, r) for r in ideas.by_month])
@@ -271,19 +307,21 @@ async def stats(request: web.Request) -> web.StreamResponse:
     context = {"first": first, "last": last, "errors": errors, "scope": scope,
                "typed": {name: request.query.get(name, "") for name in ("from", "to")},
                "quick": quick_ranges(request.config_dict[SERVICES].core.clock.today()),
-               "participation_missing": PARTICIPATION_MISSING, "rate": rate_text}
+               "rate": rate_text}
     if errors:
         return render(request, "stats.html", {**context, "figures": None}, status=422)
     figures = await gather(request, first, last)
     if request.query.get("download") == "xlsx":
-        return download(figures, await asyncio.to_thread(figures_xlsx, figures, scope))
+        return download(figures, await asyncio.to_thread(figures_xlsx, figures, scope, office_tz(request)))
     return render(request, "stats.html", {
         **context, "figures": figures, "rows": table_rows(figures), "help_charts": help_charts(figures.help),
-        "idea_charts": idea_charts(figures.ideas), "study_charts": study_charts(figures.study),
+        "activity_charts": activity_charts(figures.activities), "idea_charts": idea_charts(figures.ideas),
+        "study_charts": study_charts(figures.study),
     })
 
 
 PAGES: tuple[Page, ...] = (
     Page("GET", "/stats", stats, EVERYONE,
-         "统计: help, ideas and study figures for a period, as charts and tables; download=xlsx for a workbook"),
+         "统计: help, activities (参与人次), ideas and study figures for a period, as charts and tables; "
+         "download=xlsx for a workbook"),
 )

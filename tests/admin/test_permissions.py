@@ -44,6 +44,7 @@ KINDS: dict[tuple[str, str], str | None] = {
     ("POST", "/api/v1/help-requests/{id}/status"): "help", ("POST", "/api/v1/help-requests/{id}/merge"): "help",
     ("POST", "/api/v1/help-requests/{id}/followups"): "help", ("GET", "/api/v1/media/{id}"): "help_media",
     ("GET", "/api/v1/visit-tasks"): None, ("GET", "/api/v1/stats/help"): None,
+    ("GET", "/api/v1/stats/activities"): None,
     ("GET", "/api/v1/activities"): None, ("POST", "/api/v1/activities"): None,
     ("GET", "/api/v1/activities/{id}"): "activity", ("PATCH", "/api/v1/activities/{id}"): "activity",
     ("POST", "/api/v1/activities/{id}/cancel"): "activity",

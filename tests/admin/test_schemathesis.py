@@ -162,6 +162,7 @@ CONFIG = SchemathesisConfig.from_dict({
                      "GET /api/v1/retirees/{id}/conversation",
                      # a pattern cannot tell 2026-02-31 from a real day
                      "GET /api/v1/stats/help",
+                     "GET /api/v1/stats/activities",
                      # times must be in order and ahead; capacity not below those confirmed; check-in of
                      # the registered only
                      "POST /api/v1/activities", "PATCH /api/v1/activities/{id}",

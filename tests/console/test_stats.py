@@ -2,6 +2,7 @@
 inline SVG that say their figures in words; the workbook has Chinese headers and safe cells."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
@@ -11,6 +12,7 @@ from openpyxl import load_workbook
 
 from console.charts import Bar, bar_chart
 from tests.admin.conftest import login
+from tests.admin.test_activity_stats_api import finish_november, hold_november_activities
 from tests.admin.test_help_api import request_from
 from tests.admin.test_ideas_api import idea_from
 from tests.console.conftest import check_page, open_as, sign_in
@@ -125,7 +127,8 @@ async def test_the_page_shows_the_same_figures_with_charts_that_say_them(console
     assert "李强 100%；王芳 0%" in help_part or "王芳 0%；李强 100%" in help_part  # the chart read out
     study_part = page.split('id="h-study"')[1]
     assert "75%" in study_part  # three of the four it was pushed to read it
-    assert "参与人次" in page  # said plainly that the activity figures are not there yet
+    activity_part = page.split('id="h-activities"')[1].split('id="h-ideas"')[0]
+    assert "这段时间没有举办活动。" in activity_part and "0 人次" in activity_part  # none in November so far
 
 
 async def test_a_liaisons_figures_are_their_own(console, busy):
@@ -143,8 +146,8 @@ async def test_a_liaisons_figures_are_their_own(console, busy):
 async def test_the_workbook_has_chinese_headers_and_text_that_never_runs(console, busy):
     data = await workbook(await sign_in(console, "leader"), NOVEMBER)
     book = load_workbook(BytesIO(data))
-    assert book.sheetnames == ["说明", "求助-按经办人", "求助-按类别", "金点子-按领域", "金点子-按月", "学习-每天",
-                               "学习-每篇"]
+    assert book.sheetnames == ["说明", "求助-按经办人", "求助-按类别", "活动-每场", "活动-按类别", "金点子-按领域",
+                               "金点子-按月", "学习-每天", "学习-每篇"]
     assert [c.value for c in book["求助-按经办人"][1]] == [
         "经办人", "收到（件）", "响应率", "解决率", "满意率", "评价人数", "首次响应中位数（分钟）",
         "办结中位数（小时）"]
@@ -186,6 +189,14 @@ def test_a_bar_chart_writes_each_figure_and_escapes_labels():
     assert "没有数据" in str(bar_chart("空的", [], ident="e")) and "<svg" not in str(bar_chart("空的", [], ident="e"))
 
 
+def test_a_long_figure_at_a_long_bar_is_written_inside_it():
+    bars = [Bar("老年大学", 2, "2 人次，家属 1 人"), Bar("体检", 1, "1 人次，家属 1 人")]
+    svg = str(bar_chart("各类活动的参与人次", bars, ident="t"))
+    long_bar, short_bar = svg.split("<g>")[1:]
+    assert 'text-anchor="end" dominant-baseline="central" fill="#fff" font-weight="bold">2 人次，家属 1 人<' in long_bar
+    assert 'fill="#111" font-weight="bold">1 人次，家属 1 人<' in short_bar  # beside it: there is room
+
+
 async def test_the_stats_page_in_the_browser(browser, server, busy):
     from playwright.async_api import expect
 
@@ -206,3 +217,74 @@ async def test_the_stats_page_in_the_browser(browser, server, busy):
     assert download.suggested_filename == "统计_2026-11-01_2026-11-30.xlsx"
     book = load_workbook(BytesIO(Path(await download.path()).read_bytes()))
     assert book["求助-按经办人"]["A2"].value == "全部" and book["求助-按经办人"]["B2"].value == 2
+
+
+# ---- 活动参与 (参与人次) -------------------------------------------------------------------------------
+
+TURNOUT = ("confirmed", "waiting", "attended", "companions", "no_shows", "not_checked_in", "attendance_rate")
+
+
+@pytest.fixture
+async def held(console, services, db, clock, office):
+    """Late November's activities (tests/admin/test_activity_stats_api.py), ended: on the 28th."""
+    ids = await hold_november_activities(console, services, db, clock, office)
+    await finish_november(services, clock)
+    return ids
+
+
+def activity_part(page: str) -> str:
+    return page.split('id="h-activities"')[1].split('id="h-ideas"')[0]
+
+
+async def test_participation_is_the_apis_as_table_chart_and_sheets(console, held):
+    api = await (await (await login(console, "admin")).get("/api/v1/stats/activities", params=API_NOVEMBER)).json()
+    assert api["overall"]["attended"] == 4
+    signed = await sign_in(console, "admin")
+    part = activity_part(await (await signed.get("/console/stats", params=NOVEMBER)).text())
+    assert "4 人次" in part and "3 场活动" in part and "2 人" in part and "80%" in part  # the cards
+    # the chart says each kind's figure in words, companions beside (not in) 参与人次
+    assert "主题党日 1 人次，家属 1 人；老年大学 2 人次，家属 1 人；文体比赛 1 人次" in part
+    assert '<title id="activities-rate-t">各类活动的到场率</title>' in part and "主题党日 50%" in part
+    row = part.split(f'href="/console/activities/{held["A"]}">十一月主题党日</a>')[1].split("</tr>")[0]
+    assert "11月25日 周三 上午9:00" in row
+    #        confirmed, waiting, attended, companions, no-shows, not yet checked in, 到场率
+    assert re.findall(r'class="n">([^<]*)<', row) == ["2", "1", "1", "1", "1", "0", "50%"]
+    assert "老干部座谈会" not in part and "参观新区" not in part  # cancelled; outside the period
+
+    data = await workbook(signed, NOVEMBER)
+    header, *rows = sheet_rows(data, "活动-每场")
+    assert header == ("活动", "类别", "开始时间", "地点", "报上名（人）", "候补（人）", "参与人次（已签到）",
+                      "同行家属（人）", "缺席（人）", "尚未签到（人）", "到场率")
+    assert [(r[0], r[1], r[2].isoformat(" ", "minutes"), *r[4:]) for r in rows] == [
+        (a["title"], a["kind"], a["starts_at"][:16].replace("T", " "), *(a[k] for k in TURNOUT))
+        for a in api["activities"]]
+    assert rows[0][2].isoformat() == "2026-11-25T09:00:00"  # office time, as people read it
+    kinds = {r[0]: r[1:] for r in sheet_rows(data, "活动-按类别")[1:]}
+    assert kinds["全部"] == (3, *(api["overall"][k] for k in TURNOUT))
+    assert list(kinds) == ["全部", "主题党日", "老年大学", "文体比赛"]
+    assert load_workbook(BytesIO(data))["活动-每场"]["K2"].number_format == "0%"
+
+
+async def test_a_liaisons_participation_is_their_own_retirees(console, held):
+    signed = await sign_in(console, "wangfang")
+    part = activity_part(await (await signed.get("/console/stats", params=NOVEMBER)).text())
+    assert "3 人次" in part and "门球赛" not in part  # 李强's own activity is not hers
+    assert "主题党日 1 人次，家属 1 人；老年大学 2 人次，家属 1 人" in part and "文体比赛" not in part
+    kinds = {r[0]: r[1:] for r in sheet_rows(await workbook(signed, NOVEMBER), "活动-按类别")[1:]}
+    assert kinds["全部"][:4] == (2, 3, 1, 3)  # two activities, three confirmed, one waiting, three came
+    li = await sign_in(console, "liqiang")
+    part = activity_part(await (await li.get("/console/stats", params=NOVEMBER)).text())
+    assert "门球赛" in part and "1 人次" in part
+
+
+async def test_participation_in_the_browser(browser, server, held):
+    from playwright.async_api import expect
+
+    page = await open_as(browser, server, "leader", "/console/stats?from=2026-11-01&to=2026-11-30")
+    chart = page.get_by_role("img", name="各类活动的参与人次")
+    await expect(chart).to_contain_text("2 人次，家属 1 人")
+    table = page.get_by_role("table").filter(has_text="十一月主题党日")
+    await expect(table.get_by_role("row", name="十一月主题党日")).to_contain_text("11月25日")
+    await check_page(page, "stats-activities")
+    await page.get_by_role("link", name="十一月主题党日").click()
+    await expect(page.get_by_role("heading", name="十一月主题党日")).to_be_visible()

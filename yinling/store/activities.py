@@ -5,7 +5,7 @@ import json
 from datetime import datetime
 from typing import Literal
 
-from yinling.clock import to_iso
+from yinling.clock import from_iso, to_iso
 from yinling.models import Activity, ActivityFields, ActivityRegistration, DueReminder
 from yinling.store.database import Transaction
 from yinling.store.rows import Reader, set_columns, to_model
@@ -229,6 +229,38 @@ async def registered_chats(conn: Reader, activity_id: int) -> list[tuple[int, in
         {"a": activity_id},
     )
     return [(row[0], row[1]) for row in rows]
+
+
+# ---- participation (统计) ------------------------------------------------------------------------
+
+# Each figure counts registrations; attendance only among the confirmed, as the registration list does.
+_TURNOUT = (
+    " count(CASE WHEN g.status = 'confirmed' THEN 1 END) AS confirmed,"
+    " count(CASE WHEN g.status = 'waiting' THEN 1 END) AS waiting,"
+    " count(CASE WHEN g.status = 'confirmed' AND g.attendance = 'attended' THEN 1 END) AS attended,"
+    " count(CASE WHEN g.status = 'confirmed' AND g.attendance = 'attended' AND g.companion = 1 THEN 1 END)"
+    " AS companions,"
+    " count(CASE WHEN g.status = 'confirmed' AND g.attendance = 'no_show' THEN 1 END) AS no_shows,"
+    " count(CASE WHEN g.status = 'confirmed' AND g.attendance IS NULL THEN 1 END) AS not_checked_in"
+)
+
+
+async def participation(conn: Reader, *, start: datetime, end: datetime, liaison: int | None = None) -> list[dict]:
+    """The activities (not cancelled) that start in [start, end), soonest first, each with its
+    registrations counted in one grouped statement. `liaison`: the activities that liaison sees, and
+    only their own retirees' registrations counted (an activity none of them joined still shows, at 0)."""
+    # Decided per registration by its retiree's primary key: no scan of the roster for the scope.
+    mine = (" AND EXISTS (SELECT 1 FROM retirees r WHERE r.id = g.retiree_id AND r.liaison_id = :liaison)"
+            if liaison is not None else "")
+    rows = await conn.fetch_all(
+        f"SELECT a.id, a.title, a.kind, a.place, a.starts_at, a.ends_at, {_TURNOUT} FROM activities a"
+        f" LEFT JOIN activity_registrations g ON g.activity_id = a.id{mine}"
+        f" WHERE a.status = 'published' AND a.starts_at >= :start AND a.starts_at < :end AND {_VISIBLE}"
+        " GROUP BY a.id ORDER BY a.starts_at, a.id",
+        {"start": to_iso(start), "end": to_iso(end), "liaison": liaison},
+    )
+    return [{**dict(row), "starts_at": from_iso(row["starts_at"]), "ends_at": from_iso(row["ends_at"])}
+            for row in rows]
 
 
 # ---- reminders and no-shows -------------------------------------------------------------------------

@@ -17,8 +17,8 @@ registered once.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, get_args
 
 from yinling import texts
 from yinling.activity_io import registration_row, registrations_xlsx
@@ -26,6 +26,7 @@ from yinling.errors import Conflict, Forbidden, InvalidInput, NotFound
 from yinling.models import (
     Activity,
     ActivityFields,
+    ActivityKind,
     ActivityRegistration,
     Actor,
     Button,
@@ -37,6 +38,7 @@ from yinling.models import (
 from yinling.services.activities.base import ActivityBase
 from yinling.services.audit import audit
 from yinling.services.roster import aged_cutoff
+from yinling.services.scope import visible_retiree
 from yinling.store import activities as store
 from yinling.store import audiences
 from yinling.store import staff as staff_store
@@ -77,6 +79,11 @@ class ActivityStaff(ActivityBase):
         if activity is None or (liaison is not None and activity.created_by_liaison not in (None, liaison)):
             raise NotFound("找不到这个活动")
         return activity
+
+    async def for_retiree(self, actor: Actor, retiree_id: int) -> list[tuple[Activity, ActivityRegistration]]:
+        """One retiree's sign-ups of the last year and to come (一人一档), soonest first."""
+        await visible_retiree(self.core.db, actor, retiree_id)
+        return await store.for_retiree(self.core.db, retiree_id, since=self.core.clock.now() - timedelta(days=365))
 
     @staticmethod
     def may_change(actor: Actor, activity: Activity) -> bool:
@@ -195,6 +202,28 @@ class ActivityStaff(ActivityBase):
                     if actor.sees_sensitive else {})
         return activity, registrations, contacts, positions
 
+    async def participation(self, actor: Actor, start: datetime, end: datetime) -> dict[str, Any]:
+        """参与人次 for the activities (not cancelled) starting in [start, end), in the caller's scope (a
+        liaison: the activities they see, their own retirees' registrations): each activity, the
+        totals, and by kind (the kinds held, in the menu's order). 参与人次 is `attended` (confirmed and
+        checked in); companions who came with them are counted beside it, not in it. attendance_rate
+        (到场率) is attended over those whose attendance is known (checked in or marked absent)."""
+        rows = await store.participation(self.core.db, start=start, end=end, liaison=actor.scope_liaison_id)
+
+        def with_rate(figures: dict[str, Any]) -> dict[str, Any]:
+            known = figures["attended"] + figures["no_shows"]
+            return {**figures, "attendance_rate": figures["attended"] / known if known else None}
+
+        def summed(group: list[dict]) -> dict[str, Any]:  # over activities' rows, not registrations
+            return with_rate({"activities": len(group), **{k: sum(r[k] for r in group) for k in _TURNOUT}})
+
+        return {
+            "from": start, "to": end, "overall": summed(rows),
+            "by_kind": [{"kind": kind, **summed(group)} for kind in get_args(ActivityKind)
+                        if (group := [r for r in rows if r["kind"] == kind])],
+            "activities": [with_rate(row) for row in rows],
+        }
+
     async def export_xlsx(self, actor: Actor, activity_id: int) -> bytes:
         """The registrations this staff member may see, as .xlsx (yinling/activity_io.py lays it out);
         the workbook is built off the event loop, as the roster export is."""
@@ -245,3 +274,5 @@ class ActivityStaff(ActivityBase):
 # A check-in refused, said for the field the person at the door gave.
 _NO_REGISTRATION = {"retiree_id": "这位老同志没有报名这个活动", "code": "这个签到码不对，找不到对应的报名"}
 _NOT_CONFIRMED = {"waiting": "还在候补", "cancelled": "已经取消了"}
+# The counts of yinling.store.activities.participation that add up over activities.
+_TURNOUT = ("confirmed", "waiting", "attended", "companions", "no_shows", "not_checked_in")
