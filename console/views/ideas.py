@@ -1,10 +1,12 @@
 """金点子: the list with this year's figures, one idea with what was sent and its history, and what
 staff do with it: the review (a status and the official reply the submitter receives in the chat),
-merging a duplicate into another idea, and private notes. Every rule is the ideas service's; this
-module reads the forms with the API's body models and words the answers for the office."""
+merging a duplicate into another idea, and private notes. Voice notes and photos play and show on
+the idea's page; its media page (`/ideas/{id}/media`) lists them, and with `?part=N` answers the file
+through the same service call as the API's media route. Every rule is the ideas service's (its
+refusals already name statuses as the submitter reads them); this module reads the forms with the
+API's body models."""
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
@@ -12,33 +14,31 @@ from urllib.parse import urlencode
 from aiohttp import web
 
 from admin.auth import actor_of
-from admin.keys import SERVICES
+from admin.keys import MEDIA, SERVICES
 from admin.views.ideas import IdeaQuery, MergeBody, NoteBody, ReviewBody
 from console.forms import checked, form_fields
 from console.page import EVERYONE, STAFF, Page
 from console.render import office_now, office_tz, render, see_other
 from yinling import texts
 from yinling.errors import Conflict, InvalidInput, NotFound
-from yinling.models import IDEA_FIELDS, IDEA_STATUSES, Idea, IdeaFilter, RetireeRecord
+from yinling.models import IDEA_FIELDS, Idea, IdeaFilter
 from yinling.services.ideas.staff import REVIEW_STATUSES, TRANSITIONS
+from yinling.services.roster import Reach
 
 PER_PAGE = 20
-# The words the submitter reads in 我的金点子: staff and retirees name a status alike.
+# The words the submitter reads in 我的金点子: staff and retirees name a status alike (the service's
+# refusals use them too).
 STATUS_NAMES: dict[str, str] = texts.IDEA_STATUS
 PART_NAMES = {"voice": "一段语音", "photo": "一张照片", "document": "一个文件"}
+MEDIA_KINDS = {"voice": "语音", "photo": "照片", "document": "文件"}
 DONE = {"note": "备注已保存，只有工作人员能看到。"}
-_CODE = re.compile(r" ?\b(" + "|".join(IDEA_STATUSES) + r")\b ?")
-_FIELD_NAMES = re.compile(r"（(status|reply|into|text)）")
+PICK_FROM_LIST = "请从列表里选一个"
 
 
-def in_words(message: str) -> str:
-    """The service's refusals name statuses by their codes (for API callers); the office reads their
-    Chinese names, without the API's field names in brackets."""
-    return _FIELD_NAMES.sub("", _CODE.sub(lambda m: f"「{STATUS_NAMES[m.group(1)]}」", message))
-
-
-def worded(errors: dict[str, str]) -> dict[str, str]:
-    return {name: in_words(said) for name, said in errors.items()}
+def from_the_list(errors: dict[str, str], *lists: str) -> dict[str, str]:
+    """A value a drop-down list never offers (an old link, a changed address) is refused by the API's
+    model with its codes; the office is only asked to pick from the list."""
+    return {name: PICK_FROM_LIST if name in lists else said for name, said in errors.items()}
 
 
 def page_number(request: web.Request) -> int:
@@ -70,7 +70,7 @@ async def idea_list(request: web.Request) -> web.Response:
     figures = await services.ideas.stats(actor, start, end)
     return render(request, "ideas.html", {
         "items": items, "total": total, "page": query.page if query else 1, "per_page": PER_PAGE,
-        "pages": max(1, -(-total // PER_PAGE)), "asked": asked, "errors": worded(errors),
+        "pages": max(1, -(-total // PER_PAGE)), "asked": asked, "errors": from_the_list(errors, "status", "field"),
         "figures": figures["overall"], "year": start.year, "status_names": STATUS_NAMES,
         "status_options": [("", "全部"), *STATUS_NAMES.items()],
         "field_options": [("", "全部"), *((name, name) for name in IDEA_FIELDS)],
@@ -107,15 +107,16 @@ def event_words(kind: str, from_status: str | None, to_status: str | None, other
     return f"状态改为「{STATUS_NAMES.get(to_status or '', '')}」"
 
 
-async def submitter(request: web.Request, idea: Idea) -> RetireeRecord | None:
-    """Who sent it, with the phone to call: staff only; a viewer never sees phones."""
-    actor = actor_of(request)
-    if actor.role == "viewer":
-        return None
+async def submitter(request: web.Request, idea: Idea) -> Reach | None:
+    """Who sent it and how to reach them (a viewer gets no phone); None once erased from the roster."""
     try:
-        return await request.config_dict[SERVICES].roster.get_retiree(actor, idea.retiree_id)
+        return await request.config_dict[SERVICES].roster.reach(actor_of(request), idea.retiree_id)
     except NotFound:
         return None
+
+
+def media_url(idea_id: int, part_id: int) -> str:
+    return f"/console/ideas/{idea_id}/media?part={part_id}"
 
 
 async def detail_page(request: web.Request, idea_id: int, *, form: dict[str, str] | None = None,
@@ -130,8 +131,9 @@ async def detail_page(request: web.Request, idea_id: int, *, form: dict[str, str
         "idea": idea, "parts": parts, "events": events, "notes": notes, "duplicates": duplicates,
         "person": person, "phone": person.phones[0] if person and person.phones else "",
         "status_names": STATUS_NAMES, "part_names": PART_NAMES, "event_words": event_words,
+        "media_url": media_url, "no_media": request.config_dict[MEDIA] is None,
         "choices": status_choices(idea), "can_act": actor.role in STAFF,
-        "form": form or {}, "errors": worded(errors or {}), "which": which,
+        "form": form or {}, "errors": errors or {}, "which": which,
         "done": done if done in ("review", "merge", "note") else "", "done_note": DONE["note"],
     }, status=status)
 
@@ -144,6 +146,30 @@ async def idea_detail(request: web.Request) -> web.Response:
     return await detail_page(request, idea_id_of(request))
 
 
+def part_asked(request: web.Request) -> int | None:
+    value = request.query.get("part", "")
+    return int(value) if value.isdigit() and 0 < int(value) < 2**63 else None
+
+
+async def idea_media(request: web.Request) -> web.Response:
+    """The idea's voice notes, photos and files; ?part=N: that one's file, by the service call the
+    API's media route makes (scope and the idea.media audit row included)."""
+    actor, services = actor_of(request), request.config_dict[SERVICES]
+    idea, parts, *_ = await services.ideas.detail(actor, idea_id_of(request))
+    files = [p for p in parts if p.file_id and p.kind in MEDIA_KINDS]
+    part_id = part_asked(request)
+    if part_id is not None:
+        if part_id not in {p.id for p in files}:  # another idea's part: not under this idea's address
+            raise NotFound("找不到这个语音、图片或文件")
+        data, content_type = await services.ideas.media(actor, part_id, request.config_dict[MEDIA])
+        return web.Response(body=data, content_type=content_type, headers={"Cache-Control": "private, no-store"})
+    return render(request, "inbox_media.html", {  # the inbox's page of files, shared
+        "title": f"金点子 #{idea.id}（{idea.retiree_name}）的语音和照片", "back": f"/console/ideas/{idea.id}",
+        "kinds": MEDIA_KINDS,
+        "files": [{"kind": p.kind, "at": p.created_at, "url": media_url(idea.id, p.id)} for p in files],
+    })
+
+
 # ---- what staff do ----
 async def review(request: web.Request) -> web.Response:
     """A status and the reply: the service sends the reply to the submitter(s) in the chat."""
@@ -151,6 +177,7 @@ async def review(request: web.Request) -> web.Response:
     form = await form_fields(request)
     data: dict[str, Any] = {"status": form.get("status", ""), "reply": form.get("reply", "").strip() or None}
     body, errors = checked(request, ReviewBody, data)
+    errors = from_the_list(errors, "status")
     if body is not None:
         try:
             await request.config_dict[SERVICES].ideas.do_review(actor_of(request), idea_id, body.status, body.reply)
@@ -194,6 +221,8 @@ async def note(request: web.Request) -> web.Response:
 PAGES: tuple[Page, ...] = (
     Page("GET", "/ideas", idea_list, EVERYONE, "金点子: the list (filters, paged) and this year's figures"),
     Page("GET", "/ideas/{id}", idea_detail, EVERYONE, "金点子: one idea, what was sent, its history, review forms"),
+    Page("GET", "/ideas/{id}/media", idea_media, EVERYONE,
+         "金点子: the voice notes, photos and files sent with an idea (?part=N: the file)"),
     Page("POST", "/ideas/{id}/review", review, STAFF, "金点子: set the status and send the official reply"),
     Page("POST", "/ideas/{id}/merge", merge, STAFF, "金点子: merge this idea into another"),
     Page("POST", "/ideas/{id}/note", note, STAFF, "金点子: a private note for staff"),

@@ -6,7 +6,6 @@ piece's number in the query (?id=) rather than the path. The forms are read with
 models (PieceCreate, PiecePatch) and every rule is the study service's."""
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -249,9 +248,8 @@ async def read_rates(request: web.Request) -> web.Response:
     if not errors:
         try:
             by_day, by_piece = await services.study.stats(since=since, until=until)
-        except InvalidInput as exc:  # its whole sentence, without the API's names (from, to) for the fields
-            said = re.sub(r"（(from|to)）", "", exc.message)
-            errors = {name: said for name in exc.fields} or {"": said}
+        except InvalidInput as exc:  # the service's own sentence, beside the fields it names
+            errors = {name: exc.message for name in exc.fields} or {"": exc.message}
     return render(request, "study_stats.html", {
         "since": since, "until": until, "days": by_day, "pieces": by_piece, "errors": errors,
         "form": {"from": asked["from"] or since.isoformat(), "to": asked["to"] or until.isoformat()},

@@ -255,7 +255,7 @@ def test_the_lifecycle_is_the_one_the_office_follows():
 def test_noted_needs_a_reason_named_reply():
     with pytest.raises(InvalidInput) as refused:
         IdeaService.check_review(idea_in("reviewing"), "noted", " ")
-    assert refused.value.fields == {"reply": "设为 noted 时必填，写明原因"}
+    assert refused.value.fields == {"reply": "设为「暂未采纳」时必填，写明原因"}
 
 
 async def test_every_change_reaches_the_submitter_with_its_words_and_is_audited(zhang, services, admin, db):

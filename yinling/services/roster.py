@@ -20,6 +20,7 @@ from yinling.models import (
     RETIREE_TAGS,
     Actor,
     FamilyContact,
+    Frozen,
     RetireeFields,
     RetireeRecord,
     RosterFilter,
@@ -46,6 +47,14 @@ _HEADERS = {"name": "姓名", "phones": "手机号", "tags": "标签", "birth_da
             "party_join_date": "入党时间", "liaison_id": "联系干部", "health_notes": "健康状况",
             "family": "家属电话", "address": "住址", "notes": "备注", "hobbies": "兴趣特长"}
 CONSENT_NEEDED = "需要本人单独同意存储敏感信息（sensitive_consent）才能录入"
+
+
+class Reach(Frozen):
+    """How to reach a retiree, for a page that names who sent something: no sensitive field."""
+
+    name: str
+    phones: tuple[str, ...] = ()  # empty for those who may not see phone numbers (viewers)
+    in_chat: bool = False  # bound in the chat: what the office sends them arrives there
 
 
 def aged_cutoff(today: date) -> date:
@@ -89,6 +98,14 @@ class RosterService:
                 await audit(self.core, tx, actor, "retiree.read_sensitive", target_type="retiree",
                             target_id=retiree_id, detail={"fields": sorted(self._sensitive_present(record))})
         return self.for_actor(actor, record)
+
+    async def reach(self, actor: Actor, retiree_id: int) -> Reach:
+        """Name, phones and whether they are in the chat, scoped as get_retiree. It reads no sensitive
+        field for anyone, so it writes no retiree.read_sensitive audit row (a page that only wants a
+        phone number must not look, in the audit, as if it had read someone's health notes)."""
+        record = await self._visible(actor, retiree_id)
+        return Reach(name=record.name, phones=record.phones if actor.sees_sensitive else (),
+                     in_chat=record.telegram_bound)
 
     @property
     def sensitive_tags(self) -> frozenset[str]:

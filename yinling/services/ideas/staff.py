@@ -50,6 +50,11 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 REVIEW_STATUSES = ("reviewing", "adopted", "noted", "implemented")  # what staff may set
 
 
+def named(*statuses: str) -> str:
+    """Statuses in the words the submitter reads in the chat: 「已采纳」、「暂未采纳」."""
+    return "、".join(f"「{texts.IDEA_STATUS[s]}」" for s in statuses)
+
+
 def news_text(status: str, previous: str, reply: str | None, ref: str) -> str:
     """What a submitter reads about a review: the news of a new status, or a further reply."""
     if status == previous:
@@ -102,25 +107,25 @@ class IdeaStaff(IdeaBase):
 
     @staticmethod
     def check_review(idea: Idea, status: str, reply: str | None) -> str | None:
-        """The reply to send (None: none), or why this review may not happen."""
+        """The reply to send (None: none), or why this review may not happen, naming statuses as the
+        submitter reads them in the chat (staff on any face read these words as they are)."""
         reply = (reply or "").strip() or None
         if status not in REVIEW_STATUSES:
-            raise InvalidInput(f"状态（status）只能改成 {'、'.join(REVIEW_STATUSES)}",
-                               fields={"status": "不能改成这个状态"})
+            raise InvalidInput(f"状态只能改成{named(*REVIEW_STATUSES)}", fields={"status": "不能改成这个状态"})
         if idea.status == "merged":
             raise Conflict(f"金点子 #{idea.id} 已经合并到 #{idea.merged_into} 了",
                            fields={"status": f"已合并到 #{idea.merged_into}，请去处理那一条"})
         if status == idea.status:
             if reply is None:
-                raise Conflict(f"这条金点子已经是 {status} 了",
-                               fields={"status": f"已经是 {status}；要补充说明，请填写回复（reply）"})
+                raise Conflict(f"这条金点子已经是{named(status)}了",
+                               fields={"status": f"已经是{named(status)}；要补充说明，请填写答复"})
         elif status not in TRANSITIONS[idea.status]:
-            allowed = "、".join(sorted(TRANSITIONS[idea.status]))
-            raise Conflict(f"状态是 {idea.status} 的金点子不能改成 {status}",
-                           fields={"status": f"现在可以改成：{allowed}" if allowed else "现在不能再改状态"})
+            allowed = [s for s in REVIEW_STATUSES if s in TRANSITIONS[idea.status]]
+            raise Conflict(f"状态是{named(idea.status)}的金点子不能改成{named(status)}",
+                           fields={"status": f"现在可以改成：{named(*allowed)}" if allowed else "现在不能再改状态"})
         if status == "noted" and reply is None:
-            raise InvalidInput("设为 noted（暂未采纳）时，请在回复（reply）里写明原因，会发给提金点子的老同志",
-                               fields={"reply": "设为 noted 时必填，写明原因"})
+            raise InvalidInput(f"设为{named('noted')}时，请在答复里写明原因，会发给提金点子的老同志",
+                               fields={"reply": f"设为{named('noted')}时必填，写明原因"})
         return reply
 
     async def do_review(self, actor: Actor, idea_id: int, status: str, reply: str | None) -> Idea:

@@ -13,9 +13,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from yinling.errors import Conflict, InvalidInput, NotFound
-from yinling.models import Actor, StudyDayCounts, StudyPiece, StudyPieceCounts, StudyPieceFields, window_problems
+from yinling.models import (
+    Actor,
+    StudyDayCounts,
+    StudyPiece,
+    StudyPieceCounts,
+    StudyPieceFields,
+    StudyProgress,
+    window_problems,
+)
 from yinling.roster_io import RosterFileError
 from yinling.services.audit import audit
+from yinling.services.scope import visible_retiree
 from yinling.services.study.base import StudyBase
 from yinling.store import study as store
 from yinling.store.database import Transaction
@@ -137,12 +146,17 @@ class StudyStaff(StudyBase):
             raise failed  # after the audit row committed
         return [await self.get(i) for i in ids]
 
+    async def progress_of(self, actor: Actor, retiree_id: int) -> StudyProgress:
+        """我的学习 as staff see it on the retiree's file (一人一档)."""
+        await visible_retiree(self.core.db, actor, retiree_id)
+        return await store.progress(self.core.db, retiree_id, today=self.core.clock.today())
+
     async def stats(self, *, since: date, until: date) -> tuple[list[StudyDayCounts], list[StudyPieceCounts]]:
         """Each day's piece in [since, until], and each piece pushed or read in it."""
         if since > until:
-            raise InvalidInput("开始日期（from）不能晚于结束日期（to）", fields={"from": "不能晚于 to"})
+            raise InvalidInput("开始日期不能晚于结束日期", fields={"from": "不能晚于结束日期"})
         if (until - since).days > 366:
-            raise InvalidInput("查询的时间段最长一年（366 天）", fields={"to": "最多在 from 之后 366 天"})
+            raise InvalidInput("查询的时间段最长一年（366 天）", fields={"to": "最多在开始日期之后 366 天"})
         return (await store.stats_by_day(self.core.db, since=since, until=until),
                 await store.stats_by_piece(self.core.db, since=since, until=until))
 
