@@ -24,7 +24,6 @@ from yinling.texts.help import HELP_MEDIA_NAMES, HELP_STATUS
 from yinling.texts.ideas import IDEA_STATUS
 
 LISTED = 10  # the newest help requests and ideas shown; the 收件箱 and 金点子 pages have the rest
-RECENT_ACTIVITIES = 20  # upcoming and past activities looked through for their registrations
 CONVERSATION = 20  # the last things said in the chat
 KIND_NAMES = {**HELP_MEDIA_NAMES, "media": "图片或文件", "text": ""}
 
@@ -47,24 +46,13 @@ async def ideas(services: Services, actor: Actor, retiree_id: int) -> tuple[list
 
 
 async def registrations(services: Services, actor: Actor, retiree_id: int) -> list[tuple[Any, Any]]:
-    """(activity, registration) of this retiree among the recent activities, soonest first.
-    The activities service has no list of one retiree's registrations yet (the lead is asked for
-    ActivityService.for_retiree): until then each recent activity's registrations are read."""
-    found = []
-    for when in ("upcoming", "past"):
-        activities, _ = await services.activities.page(when=when, kind=None, page=1, per_page=RECENT_ACTIVITIES,
-                                                       actor=actor)
-        for activity in activities:
-            _, listed, _, _ = await services.activities.registrations(actor, activity.id)
-            found += [(activity, r) for r in listed if r.retiree_id == retiree_id]
-    return sorted(found, key=lambda pair: pair[0].starts_at)
+    """(activity, registration) of this retiree, of the last year and to come, soonest first."""
+    return await services.activities.for_retiree(actor, retiree_id)
 
 
 async def study_progress(services: Services, actor: Actor, retiree_id: int) -> Any:
-    """我的学习 as the retiree sees it, once the study service offers it to staff (StudyService.progress_of,
-    asked of the lead); None until then, and the page says it cannot show it yet."""
-    progress_of = getattr(services.study, "progress_of", None)
-    return await progress_of(actor, retiree_id) if progress_of is not None else None
+    """我的学习 as the retiree sees it."""
+    return await services.study.progress_of(actor, retiree_id)
 
 
 async def person(request: web.Request) -> web.Response:

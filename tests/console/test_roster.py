@@ -15,7 +15,8 @@ from tests.admin.conftest import login
 from tests.console.conftest import sign_in
 from tests.console.owned.roster import foreign
 from tests.factories import Events, add_retiree
-from yinling.models import Contact, Inbound, StudyProgress
+from yinling.errors import NotFound
+from yinling.models import Actor, Contact, Inbound, Staff
 from yinling.store import retirees as retiree_store
 
 ROW = re.compile(r'<td><a href="/console/roster/(\d+)">([^<]+)</a></td>')
@@ -206,19 +207,14 @@ async def test_the_api_and_the_console_list_the_same_people(aiohttp_client, sett
     assert names(page) == [item["name"] for item in body["items"]]
 
 
-async def test_study_shows_once_the_study_service_offers_it(console, office, services, monkeypatch):
-    """StudyService.progress_of is asked of the lead; until it exists the page says it cannot show it."""
+async def test_study_and_sign_ups_come_from_the_services_in_the_callers_scope(console, office, services):
     admin = await sign_in(console, "admin")
     page = await (await admin.get(f"/console/roster/{office.wang_retiree}")).text()
-    if not hasattr(services.study, "progress_of"):
-        assert "这里暂时还看不到学习情况" in page
-
-    async def progress_of(actor, retiree_id):
-        assert retiree_id == office.wang_retiree
-        return StudyProgress(streak=3, points=42, days_this_month=5, points_this_month=9, read_today=False)
-
-    monkeypatch.setattr(services.study, "progress_of", progress_of, raising=False)
-    page = await (await admin.get(f"/console/roster/{office.wang_retiree}")).text()
     study = page.split("<h2>学习</h2>")[1].split("<h2>")[0]
-    assert "连续学习 <strong>3</strong> 天" in study and "累计积分 <strong>42</strong> 分" in study
-    assert "今天还没有学" in study
+    assert "连续学习 <strong>0</strong> 天" in study and "今天还没有学" in study
+    wang = Actor(staff=Staff(id=office.wang, username="wangfang", display_name="王芳", role="liaison"))
+    with pytest.raises(NotFound):
+        await services.study.progress_of(wang, office.li_retiree)
+    with pytest.raises(NotFound):
+        await services.activities.for_retiree(wang, office.li_retiree)
+    assert await services.activities.for_retiree(wang, office.wang_retiree) == []

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from pydantic import Field
 
@@ -70,20 +70,19 @@ class HelpFilter(Frozen):
     q: str | None = None
 
 
-class HelpStatsRow(Frozen):
-    """What the statistics need of one request (store.help.for_stats)."""
+class HelpStatsRow(NamedTuple):
+    """What the statistics need of one request (store.help.for_stats), worked out by the database: a
+    plain tuple, as a period may hold tens of thousands of requests and the page is built while one waits."""
 
-    id: int
     category: str
-    assignee_id: int | None = None
-    assignee_name: str | None = None
-    status: HelpStatus
-    created_at: datetime
-    first_response_at: datetime | None = None
-    first_response_due: datetime | None = None
-    resolved_at: datetime | None = None
-    closed_at: datetime | None = None
-    satisfaction: str | None = None
+    assignee_id: int | None
+    assignee_name: str | None
+    in_time: int  # 1: first response within its SLA
+    resolved: int  # 1: resolved or closed
+    rated: int  # 1: has a satisfaction rating
+    satisfied: int  # 1: rated 满意 or 基本满意
+    response_minutes: float | None  # to the first response
+    resolution_hours: float | None  # to resolved (or closed)
 
 
 class VisitTask(Frozen):

@@ -368,17 +368,24 @@ BREACH_FLAGS_CLEARED = {flag: 0 for _, flag in BREACHES.values()}
 async def for_stats(
     conn: Reader, *, start: datetime, end: datetime, scope_liaison_id: int | None
 ) -> list[HelpStatsRow]:
-    """What the statistics need of each request received in [start, end) (merged ones excluded)."""
+    """What the statistics need of each request received in [start, end) (merged ones excluded), the
+    flags and durations computed here (stored moments are UTC text of one form: they compare as text)."""
     scope = "AND r.liaison_id = :scope" if scope_liaison_id is not None else ""
     rows = await conn.fetch_all(
-        "SELECT h.id, h.category, h.assignee_id, s.display_name AS assignee_name, h.status, h.created_at,"
-        " h.first_response_at, h.first_response_due, h.resolved_at, h.closed_at, h.satisfaction"
+        "SELECT h.category, h.assignee_id, s.display_name,"
+        " coalesce(h.first_response_at <= h.first_response_due, 0),"
+        " (h.resolved_at IS NOT NULL OR h.status = 'closed'),"
+        " (h.satisfaction IS NOT NULL AND h.satisfaction != ''),"
+        " coalesce(h.satisfaction IN ('满意', '基本满意'), 0),"
+        " (julianday(h.first_response_at) - julianday(h.created_at)) * 1440,"
+        " CASE WHEN h.resolved_at IS NOT NULL OR h.status = 'closed' THEN"
+        "  (julianday(coalesce(h.resolved_at, h.closed_at)) - julianday(h.created_at)) * 24 END"
         " FROM help_requests h JOIN retirees r ON r.id = h.retiree_id LEFT JOIN staff s ON s.id = h.assignee_id"
         f" WHERE h.merged_into IS NULL AND h.created_at >= :start AND h.created_at < :end {scope}",
         {"start": to_iso(start), "end": to_iso(end),
          **({"scope": scope_liaison_id} if scope_liaison_id is not None else {})},
     )
-    return to_models(HelpStatsRow, rows)
+    return [HelpStatsRow._make(row) for row in rows]
 
 
 async def message(conn: Reader, message_id: int) -> HelpMessage | None:

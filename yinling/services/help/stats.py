@@ -20,20 +20,17 @@ def _ratio(part: int, whole: int) -> float | None:
 
 
 def summarise(rows: list[HelpStatsRow]) -> dict:
-    responded_in_time = sum(1 for r in rows if r.first_response_at and r.first_response_due
-                            and r.first_response_at <= r.first_response_due)
-    resolved = [r for r in rows if r.resolved_at or r.status == "closed"]
-    rated = [r for r in rows if r.satisfaction]
-    response_minutes = [(r.first_response_at - r.created_at).total_seconds() / 60
-                        for r in rows if r.first_response_at]
-    resolution_hours = [(done - r.created_at).total_seconds() / 3600
-                        for r in resolved if (done := r.resolved_at or r.closed_at)]
+    received = len(rows)
+    resolved = sum(r.resolved for r in rows)
+    rated = sum(r.rated for r in rows)
+    response_minutes = [r.response_minutes for r in rows if r.response_minutes is not None]
+    resolution_hours = [r.resolution_hours for r in rows if r.resolution_hours is not None]
     return {
-        "received": len(rows),
-        "response_rate": _ratio(responded_in_time, len(rows)),
-        "resolution_rate": _ratio(len(resolved), len(rows)),
-        "satisfaction_rate": _ratio(sum(1 for r in rated if r.satisfaction in ("满意", "基本满意")), len(rated)),
-        "rated": len(rated),
+        "received": received,
+        "response_rate": _ratio(sum(r.in_time for r in rows), received),
+        "resolution_rate": _ratio(resolved, received),
+        "satisfaction_rate": _ratio(sum(r.satisfied for r in rows), rated),
+        "rated": rated,
         "median_first_response_minutes": round(statistics.median(response_minutes), 1) if response_minutes else None,
         "median_resolution_hours": round(statistics.median(resolution_hours), 1) if resolution_hours else None,
     }
