@@ -79,5 +79,5 @@ async def _to_console(request: web.Request) -> web.StreamResponse:
 
 
 def mount_console(app: web.Application) -> None:
+    app.router.add_get(PREFIX, _to_console)  # first: the sub-app would take "/console" as its own, and 404 it
     app.add_subapp(PREFIX, create_console())
-    app.router.add_get(PREFIX, _to_console)

@@ -75,6 +75,13 @@ async def test_behind_https_the_cookie_is_secure(console):
     assert all("Secure" in c for c in resp.headers.getall("Set-Cookie"))
 
 
+async def test_the_console_address_without_its_slash_and_an_unknown_page(console):
+    resp = await console.get("/console", allow_redirects=False)
+    assert resp.status == 301 and resp.headers["Location"] == "/console/"
+    resp = await console.get("/console/nowhere", allow_redirects=False)
+    assert resp.status == 404 and "没有这个页面" in await resp.text()
+
+
 async def test_next_never_leads_to_another_site(console):
     page = await (await console.get("/console/login?next=//evil.example/x")).text()
     assert 'name="next" value="/console/"' in page
