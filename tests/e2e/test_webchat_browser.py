@@ -89,7 +89,7 @@ async def test_a_newcomer_asks_for_help_and_sees_staff_answer_from_the_staff_gro
     staff = await browser.new_page(viewport={"width": 390, "height": 844})
     await staff.goto(office.sandbox_url + "/")
     await staff.locator(".person", has_text=DEMO_STAFF_GROUP).filter(has_text="刘主任").click()
-    card = staff.locator("#messages .row", has_text="求助单 #1").first
+    card = staff.locator("#messages .row", has_text="张建国").filter(has_text="水龙头").first
     await expect(card).to_contain_text("水龙头", timeout=WAIT_MS)
     await card.get_by_role("button", name="回复").click()
     await staff.locator("#text").fill("张老您好，明天上午师傅上门修水龙头。")
