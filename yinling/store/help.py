@@ -369,8 +369,12 @@ async def for_stats(
     conn: Reader, *, start: datetime, end: datetime, scope_liaison_id: int | None
 ) -> list[HelpStatsRow]:
     """What the statistics need of each request received in [start, end) (merged ones excluded), the
-    flags and durations computed here (stored moments are UTC text of one form: they compare as text)."""
-    scope = "AND r.liaison_id = :scope" if scope_liaison_id is not None else ""
+    flags and durations computed here (stored moments are UTC text of one form: they compare as text).
+    The roster is joined only to scope a liaison's; assignees' names come from the small staff table."""
+    # A liaison's: from their retirees (an erased retiree has no liaison, so `deleted_at IS NULL` drops
+    # nothing and lets the index by liaison lead) to each one's requests by date; everyone's: by date.
+    scope = ("JOIN retirees r ON r.id = h.retiree_id AND r.deleted_at IS NULL AND r.liaison_id = :scope"
+             if scope_liaison_id is not None else "INDEXED BY help_requests_created")
     rows = await conn.fetch_all(
         "SELECT h.category, h.assignee_id, s.display_name,"
         " coalesce(h.first_response_at <= h.first_response_due, 0),"
@@ -380,8 +384,8 @@ async def for_stats(
         " (julianday(h.first_response_at) - julianday(h.created_at)) * 1440,"
         " CASE WHEN h.resolved_at IS NOT NULL OR h.status = 'closed' THEN"
         "  (julianday(coalesce(h.resolved_at, h.closed_at)) - julianday(h.created_at)) * 24 END"
-        " FROM help_requests h JOIN retirees r ON r.id = h.retiree_id LEFT JOIN staff s ON s.id = h.assignee_id"
-        f" WHERE h.merged_into IS NULL AND h.created_at >= :start AND h.created_at < :end {scope}",
+        f" FROM help_requests h {scope} LEFT JOIN staff s ON s.id = h.assignee_id"
+        " WHERE h.retiree_id IS NOT NULL AND h.merged_into IS NULL AND h.created_at >= :start AND h.created_at < :end",
         {"start": to_iso(start), "end": to_iso(end),
          **({"scope": scope_liaison_id} if scope_liaison_id is not None else {})},
     )
