@@ -163,10 +163,12 @@ async def test_one_persons_file_has_profile_consent_family_and_what_they_did(con
         assert seen in page, seen
     requests = page.split("<h2>求助</h2>")[1].split("<h2>")[0]
     assert "需要人帮忙买菜" in requests and "生活照料" in requests and "已提交" in requests
+    assert '<a href="/console/inbox/help/' in requests  # each opens its thread in 收件箱
     activities = page.split("<h2>活动</h2>")[1].split("<h2>")[0]
     assert "重阳节座谈会" in activities and "已报名" in activities and "11月28日 周六 上午9:00" in activities
     ideas = page.split("<h2>金点子</h2>")[1].split("<h2>")[0]
     assert "幸福路口建议加装红绿灯" in ideas and "已收到" in ideas
+    assert '<a href="/console/ideas/' in ideas
     chat = page.split("<h2>聊天记录</h2>")[1]
     assert "需要人帮忙买菜" in chat and "办公室" in chat
 
