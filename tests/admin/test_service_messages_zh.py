@@ -11,7 +11,7 @@ from yinling import texts
 # The only ASCII words a message may hold: field names and status codes staff type into the API.
 FIELD_NAMES_AND_CODES = {
     "retiree_id", "code", "status", "pending", "remind_at", "from", "to", "audience.liaison_ids",
-    "schedule_at", "body",
+    "schedule_at", "body", "new", "open", "resolved", "closed",
 }
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _WORD = re.compile(r"[A-Za-z][A-Za-z_.]*[A-Za-z]")
@@ -72,6 +72,10 @@ async def test_status_conflicts_are_409_in_chinese(as_admin, services, db):
                              409, "conflict")
     assert reopened["message"] == f"求助单 #{again} 已经合并到 #{first}，请在那一条里继续办理"
     assert reopened["fields"] == {"status": "合并过的求助单不能重新打开"}
+    done = await refusal(await as_admin.post(f"/api/v1/help-requests/{first}/status", json={"status": "new"}),
+                         409, "conflict")
+    assert done["message"] == "这条求助单已经是「已提交」了"
+    assert "「处理中」（open）" in done["fields"]["status"]  # the words, and the code the API takes
 
     activity = await (await as_admin.post("/api/v1/activities", json=PARTY_DAY)).json()
     cancel = f"/api/v1/activities/{activity['id']}/cancel"

@@ -171,9 +171,9 @@ class HelpStaff(HelpBase):
         async with self.core.db.transaction() as tx:
             request = await self._visible(tx, actor, request_id)
             if status not in TRANSITIONS[request.status]:
-                allowed = "、".join(sorted(TRANSITIONS[request.status]))
-                raise Conflict(f"这条求助单已经是 {status} 了" if status == request.status
-                               else f"状态是 {request.status} 的求助单不能改成 {status}",
+                allowed = "、".join(f"「{_said(s)}」（{s}）" for s in sorted(TRANSITIONS[request.status]))
+                raise Conflict(f"这条求助单已经是「{_said(status)}」了" if status == request.status
+                               else f"「{_said(request.status)}」的求助单不能改成「{_said(status)}」",
                                fields={"status": f"现在可以改成：{allowed}"})
             if status == "pending" and remind_at is None:
                 raise InvalidInput("设为 pending（等待办理）时，请填写提醒时间（remind_at）",
@@ -266,3 +266,8 @@ class HelpStaff(HelpBase):
             chat_id=chat_id, retiree_id=request.retiree_id, text=text, keyboard=keyboard,
             priority=Priority.NORMAL, source=f"help:{request.id}",
         ))
+
+
+def _said(status: str) -> str:
+    """A status as staff read it (the words the retiree sees too)."""
+    return texts.HELP_STATUS.get(status, status)
