@@ -9,6 +9,8 @@
     yinling roster import FILE         import the roster (台账) from .xlsx or .csv, all or nothing
     yinling calendar import FILE       import holidays and make-up workdays (.csv or .json), all or nothing
     yinling calendar show [YEAR]       the office calendar of a year, and whether the year is known
+    yinling backup [--to DIR] [--keep N]   a checked copy of the database, safe while the service runs
+    yinling restore FILE [--yes]       put a backup in place (service stopped; the current one is kept)
 
 This is the composition root's front door, so it lives in serve/ beside what it starts (the core,
 yinling/, never imports serve/). The faces (bot, admin, sandbox) are imported inside the commands that
@@ -206,6 +208,30 @@ def cmd_calendar(args: argparse.Namespace) -> None:
     print(f"imported: {result.created} created, {result.updated} updated ({', '.join(map(str, years))})")
 
 
+def cmd_backup(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from serve.backup import Refused, run_backup
+
+    settings = _settings()
+    try:
+        asyncio.run(run_backup(settings, to=Path(args.to) if args.to else None, keep=args.keep))
+    except Refused as exc:
+        _fail(str(exc))
+
+
+def cmd_restore(args: argparse.Namespace) -> None:
+    from pathlib import Path
+
+    from serve.backup import Refused, ask_on_terminal, run_restore
+
+    settings = _settings()
+    try:
+        asyncio.run(run_restore(settings, Path(args.file), confirm=(lambda _: True) if args.yes else ask_on_terminal))
+    except Refused as exc:
+        _fail(str(exc))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yinling", description="银龄助手 Yinling")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -254,6 +280,15 @@ def build_parser() -> argparse.ArgumentParser:
     calendar_show.add_argument("year", nargs="?", type=int)
     for sub_parser in (calendar_import, calendar_show):
         sub_parser.set_defaults(func=cmd_calendar)
+
+    backup = sub.add_parser("backup", help="copy the database to a dated file (safe while the service runs)")
+    backup.add_argument("--to", metavar="DIR", help="the folder (default: backups/ beside the database)")
+    backup.add_argument("--keep", type=int, metavar="N", help="then delete that folder's backups beyond the newest N")
+    backup.set_defaults(func=cmd_backup)
+    restore = sub.add_parser("restore", help="replace the database with a backup (stop the service first)")
+    restore.add_argument("file", help="a file made by `yinling backup`")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.set_defaults(func=cmd_restore)
     return parser
 
 
