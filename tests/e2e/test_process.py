@@ -72,7 +72,7 @@ async def test_demo_starts_everything_on_loopback_and_stops_on_sigterm(tmp_path)
                        env=clean_env(), cwd=tmp_path)
     try:
         banner = ""
-        while "admin " not in banner:
+        while "  Data:" not in banner:  # the banner's last line
             line = await asyncio.wait_for(proc.stdout.readline(), 30)
             assert line, "demo exited before printing its banner"
             banner += line.decode()

@@ -67,4 +67,6 @@ async def test_every_filter_scope_and_page_lists_and_counts_what_the_plain_query
                 assert [(i.kind, i.id) for i in got] == expected[max(offset, 0):max(offset, 0) + limit], (which, scope)
             assert await inbox_store.count(db, which, scope=scope, me=me, now=NOW, **cuts) == len(expected)
             expected_counts[which] = len(expected)
+            if which == "all":  # 新留言: the messages among everything open
+                expected_counts["messages"] = sum(1 for kind, _ in expected if kind == "message")
         assert await inbox_store.counts(db, scope=scope, me=me, now=NOW, **cuts) == expected_counts
