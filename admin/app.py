@@ -29,6 +29,10 @@ async def _safe_headers(request: web.Request, response: web.StreamResponse) -> N
     no content sniffing, and a Server header that names no versions."""
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Server"] = SERVER
+    # The console's forms act with the signed-in staff member's rights: no other site may frame them
+    # (clickjacking), and no address with an id in it leaks to another site through Referer.
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Referrer-Policy"] = "same-origin"
     if request.path.startswith(CONSOLE_ASSETS):  # versioned by content hash (console.render.asset)
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     elif request.path not in CACHEABLE and "no-store" not in response.headers.get("Cache-Control", ""):

@@ -82,6 +82,13 @@ async def test_the_console_address_without_its_slash_and_an_unknown_page(console
     assert resp.status == 404 and "没有这个页面" in await resp.text()
 
 
+async def test_console_pages_cannot_be_framed_by_another_site(console):
+    signed = await sign_in(console, "wangfang")
+    resp = await signed.get("/console/")
+    assert resp.headers["X-Frame-Options"] == "DENY" and resp.headers["Referrer-Policy"] == "same-origin"
+    assert resp.headers["Cache-Control"] == "no-store"  # a shared PC's browser keeps no copy of a page
+
+
 async def test_next_never_leads_to_another_site(console):
     page = await (await console.get("/console/login?next=//evil.example/x")).text()
     assert 'name="next" value="/console/"' in page
