@@ -218,3 +218,15 @@ async def test_a_message_is_answered_marked_handled_and_assigned_from_its_thread
     resp = await admin.post(f"/console/inbox/messages/{second}/assign", {"staff_id": str(office.admin)})
     assert resp.status == 303
     assert (await (await api.get(f"/api/v1/inbox/messages/{second}")).json())["assignee_id"] == office.admin
+
+
+async def test_what_a_retiree_typed_is_shown_as_text_never_run_as_markup(console, services, clock, db):
+    """Words from the chat reach staff pages escaped: a message that looks like HTML or htmx stays words."""
+    person = await zhang(services, clock)
+    await person.say('<script>alert(1)</script><img src=x onerror="alert(2)"> <a hx-get="/console/logout">点我</a>')
+    message = await db.fetch_value("SELECT max(id) FROM inbound_messages")
+    signed = await sign_in(console, "wangfang")
+    for path in ("/console/inbox", f"/console/inbox/messages/{message}"):
+        page = await (await signed.get(path)).text()
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, path
+        assert "<script>alert" not in page and "<img src=x" not in page and '<a hx-get="/console/logout"' not in page
