@@ -5,6 +5,7 @@ no business rule lives here.
 mount_console(app) adds it to the staff API's aiohttp app (serve/ does, and the tests)."""
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from aiohttp import web
@@ -16,6 +17,7 @@ from console.render import STATIC, message_page, see_other, setup_templates
 from console.session import clear_session, csrf_ok, session_token
 from yinling.errors import DomainError, Forbidden, NotFound, RateLimited
 
+log = logging.getLogger(__name__)
 PREFIX = "/console"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -64,6 +66,11 @@ async def console_middleware(request: web.Request, handler) -> web.StreamRespons
         return message_page(request, 404, "找不到", "没有这个页面。")
     except web.HTTPRequestEntityTooLarge:  # reading the form for its CSRF token, before any view
         return message_page(request, 413, "文件太大了", "上传的内容太大了（最多 10 MB），请换一个小一点的文件。")
+    except web.HTTPException:
+        raise
+    except Exception:  # a page, not the API's JSON; the log names the route, never what was typed
+        log.exception("console %s %s failed", request.method, request.match_info.route.resource)
+        return message_page(request, 500, "出错了", "服务器出了点问题，请稍后再试；如果一直这样，请告诉管理员。")
 
 
 def create_console() -> web.Application:

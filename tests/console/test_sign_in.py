@@ -89,6 +89,20 @@ async def test_console_pages_cannot_be_framed_by_another_site(console):
     assert resp.headers["Cache-Control"] == "no-store"  # a shared PC's browser keeps no copy of a page
 
 
+async def test_a_failure_inside_a_page_is_a_page_in_chinese_and_the_log_names_no_one(console, services,
+                                                                                  monkeypatch, caplog):
+    async def broken(*args, **kwargs):
+        raise RuntimeError("张建国 13800000001")
+
+    monkeypatch.setattr(services.inbox, "queue", broken)
+    signed = await sign_in(console, "wangfang")
+    resp = await signed.get("/console/inbox?filter=urgent")
+    assert resp.status == 500 and resp.content_type == "text/html"
+    assert "服务器出了点问题" in await resp.text()
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "console GET" in logged and "张建国" not in logged and "13800000001" not in logged
+
+
 async def test_next_never_leads_to_another_site(console):
     page = await (await console.get("/console/login?next=//evil.example/x")).text()
     assert 'name="next" value="/console/"' in page
