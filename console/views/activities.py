@@ -92,7 +92,7 @@ PAGES: tuple[Page, ...] = (
     Page("GET", "/activities", list_page, EVERYONE, "活动: upcoming or past, seats taken, waiting, state"),
     *activities_form.PAGES,
     Page("GET", "/activities/{id}", detail, EVERYONE,
-         "One activity: details, registrants and the waiting list (a liaison: their own; a viewer: no phones)"),
+         "One activity: details, registrants and the waiting list (a liaison: their own; a viewer: counts only)"),
     Page("POST", "/activities/{id}/cancel", cancel, STAFF, "Cancel with a reason (registrants are told)"),
     *activities_door.PAGES,
 )
