@@ -1,6 +1,7 @@
 """What the 活动 pages share: an activity's state and times in words, its audience in words, and its
 registrations grouped as the API groups them (admin/views/activities.py list_registrations), over
-the same service call, so a liaison sees only their own retirees (a viewer is shown the counts only, by the template)."""
+the same service call, so a liaison sees only their own retirees (a viewer is shown the counts
+only, by the template)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
