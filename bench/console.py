@@ -101,6 +101,7 @@ async def ids(db: Database, liaison: str) -> dict[str, int]:
 async def measure(path: Path) -> tuple[list[str], float]:
     settings = Settings(_env_file=None, db=path, admin_port=0)
     db = await Database.connect(path)
+    await migrate(db)  # a file seeded before a new migration gets it
     services = build_services(settings, db, SystemClock(settings.tz))
     took: dict[str, list[float]] = {}
     app = create_app(settings, services)
