@@ -21,21 +21,31 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 
 from pydantic import ValidationError
 
 from yinling.config import Settings
 
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:/")  # postgresql://... (a Path keeps one slash of the two)
 
-def _settings() -> Settings:
+
+def _settings(*, url_allowed: bool = False) -> Settings:
+    """The settings, or one line naming the variable that is wrong. A database URL is refused here
+    (PostgreSQL is issue 16): taken as a path, it would quietly make a SQLite file in a folder named
+    "postgresql:". `yinling backup`/`restore` take it, to point to PostgreSQL's own tools."""
     try:
-        return Settings()
+        settings = Settings()
     except ValidationError as exc:
         first = exc.errors()[0]
         name = "YINLING_" + str(first["loc"][0]).upper() if first["loc"] else "a YINLING_ variable"
         _fail(f"{name}: {first['msg']}")
         raise  # unreachable
+    if not url_allowed and _URL.match(str(settings.db)):
+        _fail("YINLING_DB: a database URL (postgresql://...) is not supported yet; "
+              "give the path of the SQLite file, e.g. /var/lib/yinling/yinling.db")
+    return settings
 
 
 def _fail(message: str) -> None:
@@ -213,7 +223,7 @@ def cmd_backup(args: argparse.Namespace) -> None:
 
     from serve.backup import Refused, run_backup
 
-    settings = _settings()
+    settings = _settings(url_allowed=True)
     try:
         asyncio.run(run_backup(settings, to=Path(args.to) if args.to else None, keep=args.keep))
     except Refused as exc:
@@ -225,7 +235,7 @@ def cmd_restore(args: argparse.Namespace) -> None:
 
     from serve.backup import Refused, ask_on_terminal, run_restore
 
-    settings = _settings()
+    settings = _settings(url_allowed=True)
     try:
         asyncio.run(run_restore(settings, Path(args.file), confirm=(lambda _: True) if args.yes else ask_on_terminal))
     except Refused as exc:

@@ -60,3 +60,14 @@ def test_roster_import_reports_every_bad_row_then_imports_a_good_file(env, monke
     run(monkeypatch, "roster", "import", "good.csv")
     out = capsys.readouterr().out
     assert "1 created, 0 updated" in out and "0 created, 1 updated" in out
+
+
+@pytest.mark.parametrize("argv", [("migrate",), ("staff", "list"), ("calendar", "show")])
+def test_a_database_url_is_refused_in_one_line_and_makes_no_file(env, monkeypatch, capsys, argv):
+    monkeypatch.setenv("YINLING_DB", "postgresql://yinling:secret@127.0.0.1:5432/yinling")
+    with pytest.raises(SystemExit) as exit_info:
+        run(monkeypatch, *argv)
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("yinling: YINLING_DB: a database URL") and "secret" not in err
+    assert not (env / "postgresql:").exists()
