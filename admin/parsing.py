@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from contextvars import ContextVar, Token
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -266,6 +266,21 @@ def query_moment(name: str, value: str | None, default: T, tz: tzinfo) -> dateti
     if problems := window_problems(**{name: moment}):
         raise InvalidInput(f"{name} 超出了可以填的范围", fields=problems)
     return moment
+
+
+def ordered_period(start: datetime | None, end: datetime | None) -> None:
+    """A period [from, to) must begin before it ends (either may be open)."""
+    if start is not None and end is not None and start >= end:
+        raise InvalidInput("开始时间（from）要早于结束时间（to）", fields={"from": "要早于 to"})
+
+
+def recent_period(start: str | None, end: str | None, *, now: datetime, tz: tzinfo,
+                  days: int = 30) -> tuple[datetime, datetime]:
+    """A statistics period [from, to) from the query: `to` defaults to now, `from` to `days` before it."""
+    until = query_moment("to", end, now, tz)
+    since = query_moment("from", start, until - timedelta(days=days), tz)
+    ordered_period(since, until)
+    return since, until
 
 
 def path_id(request: web.Request, name: str = "id") -> int:

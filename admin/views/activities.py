@@ -1,7 +1,7 @@
 """Activities (活动报名): publish, change, cancel; registrations, export, check-in."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Annotated, Literal
 
 from aiohttp import web
@@ -17,11 +17,10 @@ from admin.parsing import (
     parse_json,
     parse_query,
     path_id,
-    query_moment,
+    recent_period,
     respond,
 )
 from admin.views.retirees import XLSX
-from yinling.errors import InvalidInput
 from yinling.models import (
     AUDIENCE_TAGS,
     Activity,
@@ -283,10 +282,6 @@ async def stats(request: web.Request) -> web.Response:
     """参与人次: the activities starting in [from, to), as the help figures' period (default 30 days)."""
     query = parse_query(request, StatsQuery)
     services = request.app[SERVICES]
-    tz = services.core.clock.tz
-    end = query_moment("to", query.to, services.core.clock.now(), tz)
-    start = query_moment("from", query.from_, end - timedelta(days=30), tz)
-    if start >= end:
-        raise InvalidInput("开始时间（from）要早于结束时间（to）", fields={"from": "要早于 to"})
+    start, end = recent_period(query.from_, query.to, now=services.core.clock.now(), tz=services.core.clock.tz)
     figures = await services.activities.participation(actor_of(request), start, end)
     return respond(ActivityStats.model_validate(figures), by_alias=True)

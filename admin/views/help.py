@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, tzinfo
+from datetime import datetime, tzinfo
 from typing import Any, Literal, get_args
 
 from aiohttp import web
@@ -20,10 +20,9 @@ from admin.parsing import (
     parse_json,
     parse_query,
     path_id,
-    query_moment,
+    recent_period,
     respond,
 )
-from yinling.errors import InvalidInput
 from yinling.models import (
     HelpEvent,
     HelpFilter,
@@ -260,13 +259,7 @@ class HelpStats(BaseModel):
 async def stats(request: web.Request) -> web.Response:
     query = parse_query(request, StatsQuery)
     services = request.app[SERVICES]
-    tz = services.core.clock.tz
-    now = services.core.clock.now()
-
-    end = query_moment("to", query.to, now, tz)
-    start = query_moment("from", query.from_, end - timedelta(days=30), tz)
-    if start >= end:
-        raise InvalidInput("开始时间（from）要早于结束时间（to）", fields={"from": "要早于 to"})
+    start, end = recent_period(query.from_, query.to, now=services.core.clock.now(), tz=services.core.clock.tz)
     figures = await services.help_stats.stats(actor_of(request), start, end)
     return respond(HelpStats.model_validate({**figures, "from": start}), by_alias=True)
 

@@ -15,6 +15,7 @@ from admin.parsing import (
     Page,
     PageQuery,
     Strict,
+    ordered_period,
     parse_json,
     parse_query,
     path_id,
@@ -22,7 +23,6 @@ from admin.parsing import (
     respond,
 )
 from admin.views.help import Done
-from yinling.errors import InvalidInput
 from yinling.models import Idea, IdeaEvent, IdeaField, IdeaFilter, IdeaNote, IdeaPart, IdeaStatus
 
 MAX_PER_PAGE = 100
@@ -105,8 +105,7 @@ def period(request: web.Request, start: str | None, end: str | None, *, default_
            default_end: datetime | None) -> tuple[datetime | None, datetime | None]:
     tz = request.app[SERVICES].core.clock.tz
     begins, ends = query_moment("from", start, default_start, tz), query_moment("to", end, default_end, tz)
-    if begins is not None and ends is not None and begins >= ends:
-        raise InvalidInput("开始时间（from）要早于结束时间（to）", fields={"from": "要早于 to"})
+    ordered_period(begins, ends)
     return begins, ends
 
 
