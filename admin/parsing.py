@@ -63,7 +63,8 @@ class Page(BaseModel, Generic[T]):
 
 
 def office_tz(request: web.Request) -> tzinfo:
-    return request.app[SETTINGS].tz
+    """The office's timezone, from the API's app or from an app mounted in it (the console)."""
+    return request.config_dict[SETTINGS].tz
 
 
 def answer_in(tz: tzinfo) -> Token:
