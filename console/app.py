@@ -13,7 +13,7 @@ from aiohttp import web
 from admin.auth import ACTOR, TOKEN, client_ip
 from admin.keys import SERVICES
 from console.pages import PAGE_META, PAGES, add_pages
-from console.render import STATIC, message_page, see_other, setup_templates
+from console.render import NAV, NAV_KEY, STATIC, message_page, see_other, setup_templates
 from console.session import clear_session, csrf_ok, session_token
 from yinling.errors import DomainError, Forbidden, NotFound, RateLimited
 
@@ -77,6 +77,8 @@ def create_console() -> web.Application:
     console = web.Application(middlewares=[console_middleware])
     setup_templates(console)
     add_pages(console, PAGES)
+    readers = {PREFIX + page.path: page.roles for page in PAGES if page.method == "GET" and page.roles}
+    console[NAV_KEY] = tuple((label, href, readers[href]) for label, href in NAV)
     console.router.add_static("/static", STATIC)
     return console
 
