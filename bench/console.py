@@ -15,7 +15,7 @@ import random
 import re
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -23,7 +23,7 @@ from aiohttp import web
 
 from admin.app import create_app
 from bench.common import free_port, percentile
-from bench.help_queue import request_row
+from bench.help_queue import insert_requests
 from bench.roster import PASSWORD
 from bench.roster import seed as seed_roster
 from console.app import mount_console
@@ -31,7 +31,6 @@ from yinling.clock import SystemClock
 from yinling.config import Settings
 from yinling.passwords import hash_password
 from yinling.services import build_services
-from yinling.store import help as help_store
 from yinling.store.database import Database
 from yinling.store.migrate import migrate
 
@@ -57,14 +56,7 @@ async def seed(path: Path, retirees: int, requests: int) -> None:
         rows = await tx.fetch_all("SELECT id, liaison_id FROM retirees")
         people = [row["id"] for row in rows]
         liaisons = sorted({row["liaison_id"] for row in rows if row["liaison_id"]})
-        batch = []
-        for i in range(requests):
-            batch.append(request_row(rng, now, timedelta(minutes=(requests - i) * 1.0), people, liaisons))
-            if len(batch) == 50_000:
-                await help_store.create_many(tx, batch)
-                batch = []
-        if batch:
-            await help_store.create_many(tx, batch)
+        await insert_requests(tx, rng, now, requests, people, liaisons)
     await db.close()
 
 

@@ -83,16 +83,21 @@ async def seed(path: Path, requests: int, retirees: int = 10_000) -> None:
             tx, [RetireeFields(name=rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2)),
                                birth_date=date(1940, 1, 1), liaison_id=rng.choice(liaisons))
                  for _ in range(retirees)], now=now)
-        batch = []
-        for i in range(requests):
-            # about two years, oldest first
-            batch.append(request_row(rng, now, timedelta(minutes=(requests - i) * 1.0), people, liaisons))
-            if len(batch) == 50_000:
-                await help_store.create_many(tx, batch)
-                batch = []
-        if batch:
-            await help_store.create_many(tx, batch)
+        await insert_requests(tx, rng, now, requests, people, liaisons)
     await db.close()
+
+
+async def insert_requests(tx, rng: random.Random, now: datetime, count: int, people: list[int],
+                          liaisons: list[int]) -> None:
+    """`count` requests, one a minute back from `now` (a million: about two years), oldest first."""
+    batch = []
+    for i in range(count):
+        batch.append(request_row(rng, now, timedelta(minutes=(count - i) * 1.0), people, liaisons))
+        if len(batch) == 50_000:
+            await help_store.create_many(tx, batch)
+            batch = []
+    if batch:
+        await help_store.create_many(tx, batch)
 
 
 def search_words(rng: random.Random) -> str:
