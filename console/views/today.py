@@ -33,8 +33,7 @@ INBOX_CARDS = (
 async def _counts(services: Services, actor: Actor) -> dict[str, int] | None:
     if actor.role == "viewer":  # viewers have no inbox
         return None
-    _, _, counts = await services.inbox.queue(actor, "all", page=1, per_page=1)
-    return counts
+    return await services.inbox.counts(actor)
 
 
 def _progress(counts: dict[str, int]) -> dict[str, int]:

@@ -159,13 +159,21 @@ class InboxService:
     async def queue(self, actor: Actor, which: str, *, page: int, per_page: int
                     ) -> tuple[list[InboxItem], int, dict[str, int]]:
         now = self.core.clock.now()
-        scope, me = actor.scope_liaison_id, actor.staff.id
-        urgent_cut, normal_cut = now - URGENT_ANSWER_WITHIN, now - ANSWER_WITHIN
-        items = await inbox_store.queue(self.core.db, which, scope=scope, me=me, now=now, urgent_cut=urgent_cut,
-                                        normal_cut=normal_cut, limit=per_page, offset=(page - 1) * per_page)
-        counts = await inbox_store.counts(self.core.db, scope=scope, me=me, now=now, urgent_cut=urgent_cut,
-                                          normal_cut=normal_cut)
+        items = await inbox_store.queue(self.core.db, which, scope=actor.scope_liaison_id, me=actor.staff.id,
+                                        now=now, **self._cuts(now), limit=per_page, offset=(page - 1) * per_page)
+        counts = await self.counts(actor)
         return items, counts[which], counts
+
+    async def counts(self, actor: Actor) -> dict[str, int]:
+        """How many of each filter (and 新留言, "messages"), without reading any of them (今日)."""
+        now = self.core.clock.now()
+        return await inbox_store.counts(self.core.db, scope=actor.scope_liaison_id, me=actor.staff.id, now=now,
+                                        **self._cuts(now))
+
+    @staticmethod
+    def _cuts(now: datetime) -> dict[str, datetime]:
+        """Messages unanswered longer than these are overdue (urgent ones sooner)."""
+        return {"urgent_cut": now - URGENT_ANSWER_WITHIN, "normal_cut": now - ANSWER_WITHIN}
 
     # Scope follows the retiree's liaison, which an admin may change at any time: the do_* below
     # read it again with their own transaction (`conn`), so a retiree just moved to another liaison
