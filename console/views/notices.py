@@ -106,7 +106,7 @@ async def notice_list(request: web.Request) -> web.Response:
     rows = []
     for broadcast in items:
         # only the ones going out now get their counts: the rest say it in their state
-        progress = Progress.of((await service.report(actor, broadcast.id))["counts"]) \
+        progress = Progress.of((await service.progress(actor, broadcast.id))[1]) \
             if broadcast.status == "sending" else None
         rows.append({"b": broadcast, "snippet": snippet(broadcast.text), "state": STATE_WORDS[broadcast.status],
                      "audience": audience_words(broadcast.audience, names), "progress": progress})
@@ -149,8 +149,8 @@ async def notice_page(request: web.Request) -> web.Response:
 
 async def notice_progress(request: web.Request) -> web.Response:
     """The progress part of the notice page, which refreshes itself (htmx)."""
-    report = await request.config_dict[SERVICES].broadcasts.report(actor_of(request), path_id(request))
-    return render(request, "notices_progress.html", progress_context(report))
+    broadcast, counts = await request.config_dict[SERVICES].broadcasts.progress(actor_of(request), path_id(request))
+    return render(request, "notices_progress.html", progress_context({"broadcast": broadcast, "counts": counts}))
 
 
 async def remind(request: web.Request) -> web.StreamResponse:

@@ -51,8 +51,8 @@ async def _notices(services: Services, actor: Actor) -> list[dict[str, Any]]:
     found = []
     for broadcast in reversed(broadcasts):
         if broadcast.status == "sending":
-            report = await services.broadcasts.report(actor, broadcast.id)
-            found.append({"broadcast": broadcast, "progress": _progress(report["counts"])})
+            _, counts = await services.broadcasts.progress(actor, broadcast.id)
+            found.append({"broadcast": broadcast, "progress": _progress(counts)})
         elif broadcast.status == "scheduled":
             found.append({"broadcast": broadcast, "progress": None})
     return found

@@ -94,6 +94,12 @@ class BroadcastStaff(BroadcastBase):
     async def page(self, actor: Actor, *, page: int, per_page: int) -> tuple[list[Broadcast], int]:
         return await store.page(self.core.db, liaison=self._scope(actor), page=page, per_page=per_page)
 
+    async def progress(self, actor: Actor, broadcast_id: int) -> tuple[Broadcast, dict[str, int]]:
+        """The notice and its report's counts alone: what a progress bar refreshing every few seconds
+        needs, without the name lists a report builds (which grow with the audience)."""
+        broadcast = await self.get(actor, broadcast_id)
+        return broadcast, await store.report_counts(self.core.db, broadcast_id)
+
     async def report(self, actor: Actor, broadcast_id: int) -> dict[str, Any]:
         """Progress and the lists staff act on. Phones of the unreachable only for those who may see them."""
         broadcast = await self.get(actor, broadcast_id)
